@@ -1,0 +1,1 @@
+"""Local Area Coordination: introductions, conversations, drop-ins, stay-in-touch follow-ups."""

@@ -1,0 +1,1 @@
+"""People and place: localities, organisations, ILT membership (later: residents, assets)."""

@@ -1,0 +1,1 @@
+"""Multi-disciplinary team meetings: requests, invitations, the meeting record, actions."""

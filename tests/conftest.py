@@ -1,0 +1,88 @@
+"""Personas and shared fixtures: one user per role, each with MFA set up."""
+
+import time
+import uuid
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.cache import cache
+
+from localities.models import Locality, Neighbourhood
+from localities.reference import load_localities
+from tests.factories import UserFactory, enrol_totp
+from thurrock_care.accounts.models import Role
+
+CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_configure(config):
+    # Tests share Redis with anything else on it (a `make run` in another terminal, say), so
+    # they keep their cache keys under their own prefix and clear only those.
+    settings.CACHES["default"]["KEY_PREFIX"] = CACHE_PREFIX
+    # Hashing every persona's password at full strength would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data, even in a reused test database that a transactional test flushed."""
+    with django_db_blocker.unblock():
+        load_localities(Locality, Neighbourhood)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and used TOTP codes live in the cache: start every test without them."""
+    yield
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows now for this secret."""
+    return format_hotp_value(hotp_value(secret, int((at or time.time()) // 30)))
+
+
+@pytest.fixture
+def grays(db) -> Locality:
+    if not Locality.objects.filter(slug="grays").exists():
+        # A transactional test (browser, fuzzing, worker) starts after another one flushed
+        # the database, reference data included.
+        load_localities(Locality, Neighbourhood)
+    return Locality.objects.get(slug="grays")
+
+
+def make_persona(role: Role, locality: Locality | None) -> object:
+    administrator = role == Role.ADMINISTRATOR
+    user = UserFactory(
+        role=role,
+        localities=[locality] if locality else [],
+        is_staff=administrator,
+        is_superuser=administrator,
+    )
+    user.totp_secret = enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def practitioner(grays):
+    return make_persona(Role.PRACTITIONER, grays)
+
+
+@pytest.fixture
+def coordinator(grays):
+    return make_persona(Role.COORDINATOR, grays)
+
+
+@pytest.fixture
+def manager(db):
+    return make_persona(Role.MANAGER, None)
+
+
+@pytest.fixture
+def personas(grays) -> dict:
+    """One user of every role, MFA enrolled."""
+    return {role: make_persona(role, grays) for role in Role}

@@ -1,0 +1,48 @@
+import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+
+from localities.models import Locality, Membership, Organisation
+from thurrock_care.accounts.models import Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.VOLUNTARY_GROUP
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="grays"))
+    organisation = factory.SubFactory(OrganisationFactory)
+    joined_on = factory.LazyFunction(timezone.localdate)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@thurrock-care.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = Role.PRACTITIONER
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def localities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.localities.set(extracted)
+
+
+def enrol_totp(user: User) -> str:
+    """Give a user an authenticator app, as they would on the MFA page; return its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThurrockCareConfig(AppConfig):
+    name = "thurrock_care"
+    verbose_name = "Thurrock Care"

@@ -1,0 +1,130 @@
+"""Demo data for `make run`: organisations in each ILT and one signed-in-able user per role.
+
+Idempotent: running it again changes nothing and prints the same sign-ins. Demo users (and
+only they) get an authenticator pre-enrolled; its secret is printed so a person can add it to
+an authenticator app and sign in.
+"""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from localities.models import Locality, Membership, Organisation
+from thurrock_care.accounts.models import Role, User
+
+DEMO_PASSWORD = "demo-password-thurrock"
+
+Kind = Organisation.Kind
+# (name, kind, localities by slug, description)
+ORGANISATIONS = [
+    ("Thurrock Council Adult Social Care", Kind.ADULT_SOCIAL_CARE, "*",
+     "Local Area Coordination, community-led support and Wellbeing Teams."),
+    ("Thurrock First", Kind.THURROCK_FIRST, "*",
+     "The integrated front door for adult social care, community health and mental health."),
+    ("NELFT Community Health Thurrock", Kind.COMMUNITY_HEALTH, "*",
+     "Community nursing, therapy and rehabilitation."),
+    ("Essex Police Community Policing Team", Kind.COMMUNITY_POLICING, "*",
+     "Neighbourhood officers and PCSOs."),
+    ("Essex County Fire and Rescue Service", Kind.FIRE_AND_RESCUE, "*",
+     "Safe and well visits and home fire safety checks."),
+    ("Thurrock Council Housing", Kind.HOUSING, "*", "Tenancy support and housing options."),
+    ("Grays Health Centre", Kind.GP_PRACTICE, "grays", "GP practice."),
+    ("Tilbury Health Centre", Kind.GP_PRACTICE, "tilbury-chadwell", "GP practice."),
+    ("Thurrock CVS", Kind.VOLUNTARY_GROUP, "*",
+     "Council for Voluntary Services: volunteering, community groups and befriending."),
+    ("Purfleet Lunch Club", Kind.VOLUNTARY_GROUP, "asop",
+     "A hot lunch and company every Wednesday at the community hall."),
+    ("Corringham Men's Shed", Kind.MICRO_ENTERPRISE, "stanford-corringham",
+     "Woodwork, repairs and a cup of tea, Tuesdays and Thursdays."),
+    ("Riverside Home Care", Kind.CARE_PROVIDER, "tilbury-chadwell asop",
+     "Home care provider."),
+]  # fmt: skip
+
+# (e-mail, full name, role, organisation, localities by slug)
+USERS = [
+    ("practitioner@thurrock-care.test", "Priya Patel", Role.PRACTITIONER,
+     "Thurrock Council Adult Social Care", "grays"),
+    ("wellbeing@thurrock-care.test", "Wendy Okafor", Role.WELLBEING_WORKER,
+     "Thurrock Council Adult Social Care", "tilbury-chadwell"),
+    ("coordinator@thurrock-care.test", "Colin Hughes", Role.COORDINATOR,
+     "Thurrock Council Adult Social Care", "grays"),
+    ("partner@thurrock-care.test", "Pat Murphy", Role.PARTNER,
+     "Essex Police Community Policing Team", "grays"),
+    ("manager@thurrock-care.test", "Maria Santos", Role.MANAGER,
+     "Thurrock Council Adult Social Care", ""),
+    ("admin@thurrock-care.test", "Adam Clarke", Role.ADMINISTRATOR,
+     "Thurrock Council Adult Social Care", ""),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations and one demo user per role (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Load demo data even with DEBUG off."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo data (with known passwords) is for development: set DEBUG=true, "
+                "or pass --force if you really mean it."
+            )
+        localities = {locality.slug: locality for locality in Locality.objects.all()}
+        if not localities:
+            raise CommandError("No localities found: run 'python manage.py migrate' first.")
+        organisations = {}
+        for name, kind, where, description in ORGANISATIONS:
+            organisation, _ = Organisation.objects.get_or_create(
+                name=name, defaults={"kind": kind, "description": description}
+            )
+            organisations[name] = organisation
+            slugs = localities if where == "*" else where.split()
+            for slug in slugs:
+                Membership.objects.get_or_create(
+                    locality=localities[slug],
+                    organisation=organisation,
+                    defaults={"joined_on": timezone.localdate()},
+                )
+        rows = []
+        for email, full_name, role, organisation_name, where in USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email,
+                    DEMO_PASSWORD,
+                    full_name=full_name,
+                    role=role,
+                    organisation=organisations[organisation_name],
+                    is_staff=role == Role.ADMINISTRATOR,
+                    is_superuser=role == Role.ADMINISTRATOR,
+                )
+                user.localities.set([localities[slug] for slug in where.split()])
+            rows.append((user, enrol_totp(user)))
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
+        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        for user, secret in rows:
+            self.stdout.write(
+                f"  {user.get_role_display():<22} {user.email:<34} TOTP secret {secret}"
+            )
+        self.stdout.write(
+            "  Add a secret to an authenticator app (as a 'setup key', time-based) to get codes."
+        )
+
+
+def enrol_totp(user: User) -> str:
+    """Give a demo user a TOTP authenticator (once) and return its secret."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing:
+        return decrypt(existing.data["secret"])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret

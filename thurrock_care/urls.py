@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from thurrock_care import views
+
+# The admin signs in through allauth, so its login gets the same rate limits and MFA.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Thurrock Care administration"
+admin.site.site_title = "Thurrock Care"
+
+api_v1 = [
+    path("", include("localities.api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("localities/", include("localities.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+]
+
+handler403 = "thurrock_care.views.permission_denied"
+handler404 = "thurrock_care.views.page_not_found"
+handler500 = "thurrock_care.views.server_error"

@@ -1,0 +1,1 @@
+"""Self-managed home-care teams: people supported, visits, outcomes, time."""
