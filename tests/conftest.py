@@ -86,3 +86,49 @@ def manager(db):
 def personas(grays) -> dict:
     """One user of every role, MFA enrolled."""
     return {role: make_persona(role, grays) for role in Role}
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker in its own process, on its own queue, on the test database."""
+    import os
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from thurrock_care.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    name = f"{queue}@localhost"
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": database_url(db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "thurrock_care", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "-Q", queue, "-n", name, "--loglevel=WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=0.5):
+            assert process.poll() is None, "the Celery worker exited while starting"
+            assert time.monotonic() < deadline, "the Celery worker did not start within 60 s"
+        yield SimpleNamespace(queue=queue, name=name)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def database_url(db: dict) -> str:
+    """A URL for the database the tests use, for processes they start."""
+    from urllib.parse import quote
+
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = db["HOST"] or ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    options = db.get("OPTIONS", {})
+    query = f"?host={quote(options['host'])}" if options.get("host") else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}{query}"

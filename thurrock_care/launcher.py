@@ -123,6 +123,7 @@ def run() -> int:
     """Migrate, load demo data, then run web, worker and beat until Ctrl-C."""
     os.environ.setdefault("DEBUG", "true")
     port = os.environ.get("PORT", "8000")
+    VAR.mkdir(exist_ok=True)  # beat keeps its schedule state here
     with services():
         manage("migrate", "--no-input", "-v", "0")
         manage("load_demo_data")

@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from thurrock_care.config import (
     ConfigError,
@@ -133,6 +134,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail sign-in, no public sign-up, MFA (TOTP + recovery codes).
 ACCOUNT_ADAPTER = "thurrock_care.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "thurrock_care.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -147,6 +149,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
 }
 MFA_ADAPTER = "thurrock_care.accounts.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "thurrock_care.accounts.forms.AuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thurrock Care"
 
@@ -232,16 +235,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],  # the nonce is for the one-line "js-enabled" snippet
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the MFA QR code
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 

@@ -1,0 +1,34 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import CommandError, call_command
+
+from localities.models import Membership, Organisation
+from thurrock_care.accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_idempotent_and_covers_every_role(capsys):
+    call_command("load_demo_data", force=True)
+    first = capsys.readouterr().out
+    counts = (Organisation.objects.count(), Membership.objects.count(), User.objects.count())
+    call_command("load_demo_data", force=True)
+    second = capsys.readouterr().out
+    assert (
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert first == second  # the same sign-ins, secrets included, every time
+    assert Organisation.objects.count() >= 12
+    assert set(User.objects.values_list("role", flat=True)) == set(Role)
+    for user in User.objects.all():
+        assert Authenticator.objects.filter(user=user, type="totp").exists()
+        assert user.email in first
+    assert "TOTP secret" in first
+
+
+def test_demo_data_refuses_to_run_in_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="for development"):
+        call_command("load_demo_data")
