@@ -121,7 +121,6 @@ def manage(*args: str) -> None:
 
 def run() -> int:
     """Migrate, load demo data, then run web, worker and beat until Ctrl-C."""
-    os.environ.setdefault("DEBUG", "true")
     port = os.environ.get("PORT", "8000")
     VAR.mkdir(exist_ok=True)  # beat keeps its schedule state here
     with services():
@@ -176,6 +175,9 @@ def execute(command: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # Both entry points are for development and tests: development settings unless told.
+    # (pytest-django still runs the tests themselves with DEBUG off.)
+    os.environ.setdefault("DEBUG", "true")
     if argv[:1] == ["run"]:
         return run()
     if argv[:1] == ["exec"]:
