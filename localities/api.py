@@ -5,7 +5,9 @@ from localities.models import Locality
 
 
 class LocalitySerializer(serializers.ModelSerializer):
-    neighbourhoods = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    neighbourhoods: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
 
     class Meta:
         model = Locality

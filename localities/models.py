@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -68,7 +70,7 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
-    localities = models.ManyToManyField(
+    localities: models.ManyToManyField[Locality, Membership] = models.ManyToManyField(
         Locality, through="Membership", related_name="organisations", blank=True
     )
 

@@ -5,6 +5,7 @@ a typo in a deployment is found at once rather than as odd behaviour later.
 """
 
 import os
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -53,7 +54,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name: str = "DATABASE_URL") -> dict:
+def env_database(name: str = "DATABASE_URL") -> dict[str, Any]:
     raw = env_str(name)
     if not raw:
         raise ConfigError(
@@ -69,7 +70,7 @@ def env_database(name: str = "DATABASE_URL") -> dict:
         ) from None
     if config["ENGINE"] != "django.db.backends.postgresql" or not config.get("NAME"):
         raise ConfigError(name, "must be a PostgreSQL URL naming a database (postgres://…/name)")
-    return config
+    return dict(config)
 
 
 def env_redis(name: str = "REDIS_URL") -> str:

