@@ -1,10 +1,11 @@
 # Thurrock Care. `make run` runs the whole application; `make test` runs the whole test suite.
-# Both start with `make setup`, which installs what they need on a fresh Debian machine.
+# Both start with `make setup`, which installs what they need on a fresh Debian machine
+# (docker-compose only to validate docker-compose.yml in the tests).
 
 VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m thurrock_care.launcher
-APT_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_PACKAGES := chromium poppler-utils docker-compose libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 .PHONY: setup run test lint format lock
 
