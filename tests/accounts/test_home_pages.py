@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from thurrock_care.accounts.models import Role
 
@@ -22,7 +23,7 @@ def test_each_role_has_its_own_home_page(client, personas, role):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert EXPECTED[role] in response.text
-    assert user.full_name in response.text  # header shows who is signed in
+    assert escape(user.full_name) in response.text  # header shows who is signed in
     assert 'href="#main-content"' in response.text  # skip link
 
 
