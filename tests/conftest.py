@@ -8,9 +8,9 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.cache import cache
 
-from localities.models import Locality, Neighbourhood
+from localities.models import Locality, Neighbourhood, Organisation
 from localities.reference import load_localities
-from tests.factories import UserFactory, enrol_totp
+from tests.factories import OrganisationFactory, UserFactory, enrol_totp
 from thurrock_care.accounts.models import Role
 
 CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
@@ -26,8 +26,20 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data, even in a reused test database that a transactional test flushed."""
+    """Reference data, even in a reused test database that a transactional test flushed.
+
+    Django empties every table between transactional tests with TRUNCATE, which the audit
+    trail refuses unless the session allows it: the test database (only) allows it.
+    """
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            name = connection.settings_dict["NAME"]
+            cursor.execute(
+                f"ALTER DATABASE \"{name}\" SET thurrock_care.allow_audit_truncate = 'on'"
+            )
+        connection.close()  # new sessions pick the setting up
         load_localities(Locality, Neighbourhood)
 
 
@@ -55,13 +67,26 @@ def grays(db) -> Locality:
     return Locality.objects.get(slug="grays")
 
 
-def make_persona(role: Role, locality: Locality | None) -> object:
+# The kind of organisation each persona works for.
+PERSONA_ORGANISATIONS = {
+    Role.PRACTITIONER: Organisation.Kind.ADULT_SOCIAL_CARE,
+    Role.COORDINATOR: Organisation.Kind.ADULT_SOCIAL_CARE,
+    Role.WELLBEING_WORKER: Organisation.Kind.CARE_PROVIDER,
+    Role.PARTNER: Organisation.Kind.HOUSING,
+    Role.MANAGER: Organisation.Kind.ADULT_SOCIAL_CARE,
+    Role.ADMINISTRATOR: Organisation.Kind.ADULT_SOCIAL_CARE,
+}
+
+
+def make_persona(role: Role, locality: Locality | None, **fields) -> object:
     administrator = role == Role.ADMINISTRATOR
+    fields.setdefault("organisation", OrganisationFactory(kind=PERSONA_ORGANISATIONS[role]))
     user = UserFactory(
         role=role,
         localities=[locality] if locality else [],
         is_staff=administrator,
         is_superuser=administrator,
+        **fields,
     )
     user.totp_secret = enrol_totp(user)
     return user

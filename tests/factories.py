@@ -2,7 +2,15 @@ import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
-from localities.models import Locality, Membership, Organisation
+from localities.models import (
+    Consent,
+    Locality,
+    Membership,
+    Neighbourhood,
+    Organisation,
+    Resident,
+)
+from localities.search import search_name
 from thurrock_care.accounts.models import Role, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -46,3 +54,45 @@ def enrol_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    full_name = factory.Faker("name", locale="en_GB")
+    preferred_name = ""
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=100)
+    postcode = "RM17 6SL"
+    neighbourhood = factory.LazyFunction(lambda: Neighbourhood.objects.get(name="Grays"))
+    created_by = factory.SubFactory(UserFactory)
+    search_name = factory.LazyAttribute(lambda o: search_name(o.full_name, o.preferred_name))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+        skip_postgeneration_save = True
+
+    resident = factory.SubFactory(ResidentFactory)
+    decision = Consent.Decision.GIVEN
+    decided_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
+
+
+def valid_nhs_number(n: int) -> str:
+    """The n-th valid NHS number in the range never issued (999 000 0000 – 999 999 9999)."""
+    import nhs_number
+
+    found = 0
+    for candidate in range(9990000000, 9999999999):
+        if nhs_number.is_valid(str(candidate)):
+            if found == n:
+                return str(candidate)
+            found += 1
+    raise ValueError(n)

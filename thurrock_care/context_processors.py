@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from thurrock_care import access
 from thurrock_care.accounts.models import Role
 
 
@@ -10,7 +11,10 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("Home", reverse("home")), ("Localities", reverse("localities:list"))]
+    items = [("Home", reverse("home"))]
+    if access.sees_named_residents(user):
+        items.append(("Residents", reverse("residents:search")))
+    items.append(("Localities", reverse("localities:list")))
     if user.role == Role.ADMINISTRATOR or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     items.append(("Security", reverse("mfa_index")))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram search of residents (pg_trgm)
     "django.forms",  # lets our form templates (templates/forms/) override Django's
     "rest_framework",
     "rest_framework.authtoken",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "thurrock_care",
     "thurrock_care.accounts",
+    "thurrock_care.audit",
     "localities",
     "introductions",
     "mdt",

@@ -30,7 +30,7 @@ def govuk_widget(field: BoundField) -> SafeString:
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
     attrs: dict[str, str | bool] = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
-    if described_by:
+    if described_by and not is_choice_group(field):  # the fieldset carries them
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
 
@@ -38,3 +38,9 @@ def govuk_widget(field: BoundField) -> SafeString:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_choice_group(field: BoundField) -> bool:
+    """Radios and checkboxes for one question: a fieldset with a legend."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

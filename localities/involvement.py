@@ -1,0 +1,31 @@
+"""How a user becomes involved with a resident through this app (see thurrock_care/access.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from localities.models import BreakGlassGrant, Consent
+
+if TYPE_CHECKING:
+    from thurrock_care.accounts.models import User
+
+
+def named_in_current_consent(user: User) -> Q:
+    """The user's organisation is named in the resident's current, unexpired consent to share."""
+    if user.organisation_id is None:
+        return Q(pk__in=[])
+    consents = Consent.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()),
+        is_current=True,
+        decision=Consent.Decision.GIVEN,
+        organisations=user.organisation_id,
+    )
+    return Q(pk__in=consents.values("resident_id"))
+
+
+def holds_break_glass_grant(user: User) -> Q:
+    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    return Q(pk__in=grants.values("resident_id"))

@@ -1,0 +1,269 @@
+"""Creating, reading and changing a resident's record through the pages."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from localities.models import Connection, Consent, Neighbourhood, Resident, StoryEntry
+from tests.factories import OrganisationFactory, ResidentFactory, valid_nhs_number
+from thurrock_care.accounts.models import Role
+from thurrock_care.audit.models import Action, Event
+
+pytestmark = pytest.mark.django_db
+
+
+def new_resident_data(**overrides) -> dict:
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "full_name": "Siobhan O'Leary",
+        "preferred_name": "Shiv",
+        "date_of_birth": "02/03/1948",
+        "address": "12 Orsett Road, Grays",
+        "postcode": "rm18 7ab",
+        "neighbourhood": str(Neighbourhood.objects.get(name="Grays").pk),
+        "phone": "01375 000000",
+        "email": "",
+        "nhs_number": "999 000 0018",
+        "las_person_id": "LAS-123",
+        "communication_needs": "Hard of hearing: face her when speaking",
+        "key_safety_information": "Small dog in the house",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_a_resident(client, practitioner):
+    client.force_login(practitioner)
+    assert "Add a resident" in client.get(reverse("residents:create")).text
+    response = client.post(reverse("residents:create"), new_resident_data())
+    resident = Resident.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("residents:detail", args=[resident.pk])
+    assert (resident.full_name, resident.postcode, resident.nhs_number) == (
+        "Siobhan O'Leary", "RM18 7AB", "9990000018"
+    )  # fmt: skip
+    assert resident.date_of_birth == datetime.date(1948, 3, 2)
+    assert resident.neighbourhood.locality.slug == "grays"
+    assert resident.search_name == "siobhan oleary shiv"
+    assert Event.objects.filter(resident_id=resident.pk, action=Action.CREATED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nhs_number", "999 000 0019", "That is not a valid NHS number"),
+        ("nhs_number", "12345", "NHS number must be 10 digits"),
+        ("postcode", "RM18 XYZ", "Enter a real postcode"),
+        ("date_of_birth", "01/01/2090", "Date of birth must be today or in the past"),
+        ("date_of_birth", "31/02/1948", "Enter a real date"),
+        ("full_name", "", "Enter their full name"),
+    ],
+)
+def test_a_bad_value_gets_a_clear_message_and_keeps_what_was_typed(
+    client, practitioner, field, value, message
+):
+    client.force_login(practitioner)
+    data = new_resident_data(**{field: value})
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'class="govuk-error-summary"' in response.text
+    assert f'href="#id_{field}"' in response.text  # the summary links to the field
+    for kept in ["12 Orsett Road, Grays", "LAS-123", "Hard of hearing: face her when speaking",
+                 "Small dog in the house", data["submission_key"]]:  # fmt: skip
+        assert kept in response.text
+    if value:
+        assert f'value="{value}"' in response.text
+    assert not Resident.objects.exists()
+
+
+def test_a_double_submit_creates_one_record(client, practitioner):
+    client.force_login(practitioner)
+    data = new_resident_data()
+    first = client.post(reverse("residents:create"), data)
+    second = client.post(reverse("residents:create"), data)
+    assert Resident.objects.count() == 1
+    assert first.url == second.url
+
+
+def test_creating_her_again_offers_the_existing_record_first(client, practitioner):
+    client.force_login(practitioner)
+    client.post(reverse("residents:create"), new_resident_data())
+    existing = Resident.objects.get()
+    again = new_resident_data(full_name="Siobhan OLeary", nhs_number="", preferred_name="")
+    response = client.post(reverse("residents:create"), again)
+    assert response.status_code == 200
+    assert "This may be someone we already know" in response.text
+    assert reverse("residents:detail", args=[existing.pk]) in response.text
+    assert "None of these: add a new person" in response.text
+    assert "12 Orsett Road, Grays" in response.text  # what was typed is still in the form
+    assert Resident.objects.count() == 1
+
+    confirmed = client.post(reverse("residents:create"), {**again, "confirm_new": "yes"})
+    assert confirmed.status_code == 302
+    assert Resident.objects.count() == 2
+
+
+def test_duplicates_the_user_cannot_see_are_counted_not_shown(client, practitioner):
+    ResidentFactory(
+        full_name="Siobhan O'Leary",
+        date_of_birth=datetime.date(1948, 3, 2),
+        neighbourhood=Neighbourhood.objects.get(name="Aveley"),
+    )
+    client.force_login(practitioner)
+    response = client.post(reverse("residents:create"), new_resident_data(nhs_number=""))
+    assert "1 record that you cannot see may also be this person" in response.text
+    assert "Aveley" not in response.text.split("Add a resident")[0]
+
+
+def test_resident_page_shows_story_people_and_consent(client, practitioner):
+    resident = ResidentFactory(full_name="Arthur Dent", key_safety_information="Oxygen in use")
+    StoryEntry.objects.create(resident=resident, section="about_me", text="Old story",
+                              written_by=practitioner)  # fmt: skip
+    StoryEntry.objects.create(resident=resident, section="about_me", text="I was a fisherman",
+                              written_by=practitioner)  # fmt: skip
+    Connection.objects.create(resident=resident, kind="pet", name="Biscuit", added_by=practitioner)
+    Connection.objects.create(resident=resident, kind="family", name="Gone Cousin",
+                              added_by=practitioner, removed_at=timezone.now())  # fmt: skip
+    client.force_login(practitioner)
+    response = client.get(reverse("residents:detail", args=[resident.pk]))
+    text = response.text
+    assert response.status_code == 200
+    assert "I was a fisherman" in text
+    assert "Earlier versions (1)" in text and "Old story" in text
+    assert "<strong>Biscuit</strong>" in text and "Gone Cousin" not in text
+    assert "Not yet asked" in text
+    assert "Key safety information: Oxygen in use" in text
+    assert Event.objects.filter(resident_id=resident.pk, action=Action.VIEWED).count() == 1
+
+
+def test_sensitive_information_is_hidden_from_partners(client, personas):
+    partner = personas[Role.PARTNER]
+    resident = ResidentFactory(key_safety_information="Oxygen in use")
+    Consent.objects.create(resident=resident, decision="given", decided_on=timezone.localdate(),
+                           recorded_by=partner).organisations.set([partner.organisation])  # fmt: skip
+    client.force_login(partner)
+    text = client.get(reverse("residents:detail", args=[resident.pk])).text
+    assert "Oxygen in use" not in text
+    assert "key safety information that your role does not see" in text
+    edit = client.get(reverse("residents:edit", args=[resident.pk])).text
+    assert "Oxygen in use" not in edit and "key_safety_information" not in edit
+
+
+def test_story_sections_keep_their_history(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    url = reverse("residents:story", args=[resident.pk, "what_matters"])
+    client.post(url, {"text": "My garden"})
+    client.post(url, {"text": "My garden and my grandson"})
+    client.post(url, {"text": "My garden and my grandson"})  # unchanged: no new version
+    texts = list(resident.story.filter(section="what_matters").values_list("text", flat=True))
+    assert texts == ["My garden and my grandson", "My garden"]
+    response = client.get(url)
+    assert "My garden and my grandson</textarea>" in response.text
+    assert client.post(url, {"text": ""}).status_code == 400
+    assert client.get(reverse("residents:story", args=[resident.pk, "secrets"])).status_code == 404
+
+
+def test_people_and_places_are_added_and_removed_keeping_history(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    url = reverse("residents:connection_add", args=[resident.pk])
+    bad = client.post(url, {"name": "Biscuit", "details": "a terrier"})
+    assert bad.status_code == 400 and "Choose who or what this is" in bad.text
+    assert "a terrier" in bad.text
+    client.post(url, {"kind": "pet", "name": "Biscuit", "details": "a terrier"})
+    connection = Connection.objects.get()
+    client.post(reverse("residents:connection_remove", args=[resident.pk, connection.pk]))
+    connection.refresh_from_db()
+    assert connection.removed_at is not None
+    page = client.get(reverse("residents:detail", args=[resident.pk])).text
+    assert "<strong>Biscuit</strong>" not in page
+
+
+def test_consent_is_recorded_and_expired_consent_shows_as_such(client, practitioner, grays):
+    organisation = OrganisationFactory(name="Thurrock Housing")
+    organisation.memberships.create(locality=grays, joined_on=timezone.localdate())
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    url = reverse("residents:consent", args=[resident.pk])
+    assert "Thurrock Housing" in client.get(url).text
+    response = client.post(url, {"decision": "given", "decided_on": "01/01/2024",
+                                 "expires_on": "01/01/2025", "organisations": [organisation.pk]})  # fmt: skip
+    assert response.status_code == 302
+    consent = Consent.objects.get(resident=resident, is_current=True)
+    assert list(consent.organisations.all()) == [organisation]
+    assert consent.recorded_by == practitioner
+    text = client.get(reverse("residents:detail", args=[resident.pk])).text
+    assert "Expired" in text and "expired 1 January 2025" in text
+    assert "Covers: Thurrock Housing" in text
+    # A new decision replaces it; the old one is history.
+    client.post(url, {"decision": "declined", "decided_on": "02/01/2025"})
+    assert Consent.objects.filter(resident=resident).count() == 2
+    assert Consent.objects.get(resident=resident, is_current=True).decision == "declined"
+
+
+def test_consent_errors_keep_what_was_typed(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("residents:consent", args=[resident.pk]),
+        {"decision": "given", "decided_on": "01/01/2024", "expires_on": "01/01/2023",
+         "notes": "Asked at the lunch club"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "The expiry date must be after the date of the decision" in response.text
+    assert "Asked at the lunch club" in response.text
+
+
+def test_moved_away_keeps_the_record(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    client.post(reverse("residents:status", args=[resident.pk]),
+                {"status": "moved_away", "on": "01/11/2026"})  # fmt: skip
+    resident.refresh_from_db()
+    assert resident.status == Resident.Status.MOVED_AWAY
+    assert resident.status_changed_on == datetime.date(2026, 11, 1)
+    text = client.get(reverse("residents:detail", args=[resident.pk])).text
+    assert "Moved away" in text
+
+
+def test_edit_details(client, practitioner):
+    resident = ResidentFactory(full_name="Arthur Dent", nhs_number=valid_nhs_number(1))
+    client.force_login(practitioner)
+    url = reverse("residents:edit", args=[resident.pk])
+    form = client.get(url).context["form"]
+    data = {name: (form.initial.get(name) or "") for name in form.fields}
+    data.update(full_name="Arthur Philip Dent", date_of_birth="01/01/1950", phone="07000 000000")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    resident.refresh_from_db()
+    assert resident.full_name == "Arthur Philip Dent" and resident.phone == "07000 000000"
+    assert resident.search_name == "arthur philip dent"
+    assert resident.version == 2
+    event = Event.objects.get(resident_id=resident.pk, action=Action.CHANGED)
+    assert set(event.details["fields"]) == {"full_name", "date_of_birth", "phone"}
+
+
+def test_concurrent_edits_never_silently_overwrite(client, practitioner, coordinator):
+    resident = ResidentFactory(full_name="Arthur Dent")
+    url = reverse("residents:edit", args=[resident.pk])
+    client.force_login(practitioner)
+    form = client.get(url).context["form"]
+    data = {name: (form.initial.get(name) or "") for name in form.fields}
+    data["date_of_birth"] = ""
+    # Someone else saves first.
+    other = {**data, "phone": "01375 111111"}
+    client.force_login(coordinator)
+    assert client.post(url, other).status_code == 302
+    # The first person's save is refused, their typing kept, the new value shown.
+    client.force_login(practitioner)
+    response = client.post(url, {**data, "phone": "01375 222222"})
+    assert response.status_code == 409
+    assert "Someone else changed this record while you were editing" in response.text
+    assert 'value="01375 222222"' in response.text
+    resident.refresh_from_db()
+    assert resident.phone == "01375 111111"

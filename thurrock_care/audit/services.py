@@ -1,0 +1,93 @@
+"""Writing to the audit trail: the only way entries are made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from thurrock_care.audit.models import Action, Event
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from thurrock_care.accounts.models import User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from (REMOTE_ADDR; the proxy in front must set it)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _event(
+    *,
+    actor: User | None,
+    action: Action,
+    resident_id: int | None,
+    subject: models.Model | None,
+    reason: str,
+    request: HttpRequest | None,
+    details: dict | None,
+) -> Event:
+    return Event(
+        actor=actor,
+        actor_name=actor.full_name or actor.email if actor else "System",
+        actor_organisation=actor.organisation.name if actor and actor.organisation_id else "",
+        action=action,
+        resident_id=resident_id,
+        object_type=subject._meta.label_lower if subject is not None else "",
+        object_id=subject.pk if subject is not None else None,
+        reason=reason,
+        ip_address=client_ip(request),
+        details=details or {},
+    )
+
+
+def record(
+    *,
+    actor: User | None,
+    action: Action,
+    resident_id: int | None = None,
+    subject: models.Model | None = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    details: dict | None = None,
+) -> Event:
+    """Write one entry. Call it in the same transaction as the change it records."""
+    event = _event(
+        actor=actor,
+        action=action,
+        resident_id=resident_id,
+        subject=subject,
+        reason=reason,
+        request=request,
+        details=details,
+    )
+    event.save()
+    return event
+
+
+def record_many(
+    *,
+    actor: User,
+    action: Action,
+    resident_ids: Iterable[int],
+    request: HttpRequest | None = None,
+    details: dict | None = None,
+) -> None:
+    """One entry per resident in a single query (a list shown, an export)."""
+    Event.objects.bulk_create(
+        _event(
+            actor=actor,
+            action=action,
+            resident_id=resident_id,
+            subject=None,
+            reason="",
+            request=request,
+            details=details,
+        )
+        for resident_id in resident_ids
+    )
