@@ -86,7 +86,7 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
 
 def valid_nhs_number(n: int) -> str:
-    """The n-th valid NHS number in the range never issued (999 000 0000 – 999 999 9999)."""
+    """The n-th valid NHS number in the range never issued (999 000 0000 to 999 999 9999)."""
     import nhs_number
 
     found = 0
