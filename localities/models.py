@@ -335,7 +335,7 @@ class BreakGlassGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
     )
     reason = models.TextField()
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

@@ -289,11 +289,13 @@ def break_glass(
         raise PermissionDenied("Managers see figures, not named residents.")
     if not reason.strip():
         raise ValidationError("Say why you need to see this record.")
+    now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         resident=resident,
         user=by,
         reason=reason.strip(),
-        expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
+        granted_at=now,
+        expires_at=now + timedelta(hours=BREAK_GLASS_HOURS),
     )
     record(
         actor=by,
@@ -466,9 +468,13 @@ def reverse_merge(*, merge: Merge, by: User, request: HttpRequest | None = None)
 
 
 def _restore_current_consent(resident: Resident) -> None:
-    """After records move back, each resident's newest consent is the current one."""
+    """After records move, each resident's most recent decision is the current one."""
     Consent.objects.filter(resident=resident, is_current=True).update(is_current=False)
-    newest = Consent.objects.filter(resident=resident).order_by("-recorded_at", "-id").first()
+    newest = (
+        Consent.objects.filter(resident=resident)
+        .order_by("-decided_on", "-recorded_at", "-id")
+        .first()
+    )
     if newest is not None:
         newest.is_current = True
         newest.save(update_fields=["is_current"])
