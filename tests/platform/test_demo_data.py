@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 
-from localities.models import Membership, Organisation
+from localities.models import Consent, Membership, Organisation, Resident, StoryEntry
 from thurrock_care.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -11,14 +11,13 @@ pytestmark = pytest.mark.django_db
 def test_demo_data_is_idempotent_and_covers_every_role(capsys):
     call_command("load_demo_data", force=True)
     first = capsys.readouterr().out
-    counts = (Organisation.objects.count(), Membership.objects.count(), User.objects.count())
+    models = [Organisation, Membership, User, Resident, StoryEntry, Consent]
+    counts = [model.objects.count() for model in models]
     call_command("load_demo_data", force=True)
     second = capsys.readouterr().out
-    assert (
-        Organisation.objects.count(),
-        Membership.objects.count(),
-        User.objects.count(),
-    ) == counts
+    assert [model.objects.count() for model in models] == counts
+    assert Resident.objects.count() == 3
+    assert Consent.objects.filter(organisations__name__contains="Police").count() == 2
     assert first == second  # the same sign-ins, secrets included, every time
     assert Organisation.objects.count() >= 12
     assert set(User.objects.values_list("role", flat=True)) == set(Role)

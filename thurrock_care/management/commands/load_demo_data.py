@@ -5,6 +5,8 @@ only they) get an authenticator pre-enrolled; its secret is printed so a person 
 an authenticator app and sign in.
 """
 
+from datetime import date
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import Locality, Membership, Organisation
+from localities.models import Consent, Locality, Membership, Organisation, StorySection
 from thurrock_care.accounts.models import Role, User
 
 DEMO_PASSWORD = "demo-password-thurrock"
@@ -108,6 +110,7 @@ class Command(BaseCommand):
                 )
                 user.localities.set([localities[slug] for slug in where.split()])
             rows.append((user, enrol_totp(user)))
+        load_demo_residents(rows[0][0], organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
         for user, secret in rows:
@@ -117,6 +120,53 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Add a secret to an authenticator app (as a 'setup key', time-based) to get codes."
         )
+
+
+# (full name, preferred name, date of birth, postcode, neighbourhood, about me, what matters)
+RESIDENTS = [
+    ("Siobhan O'Leary", "Shiv", "1948-03-02", "RM17 6SL", "Grays",
+     "I was a school cook for thirty years. I live alone since my husband Dennis died.",
+     "Getting to the lunch club on Wednesdays, and my garden."),
+    ("Arthur Dent", "", "1952-07-14", "RM16 2XT", "Chafford Hundred",
+     "Retired lorry driver. My daughter lives in Basildon.",
+     "Staying in my own home and keeping my dog, Biscuit."),
+    ("Grace Adeyemi", "", "1939-11-30", "RM18 8BB", "Tilbury",
+     "Came to Tilbury in 1962. Sang in the church choir for forty years.",
+     "Seeing my grandchildren, and getting out of the flat more."),
+]  # fmt: skip
+
+
+def load_demo_residents(author: User, organisations: dict[str, Organisation]) -> None:
+    """A few residents with their story; the Grays ones consent to share with the police."""
+    from localities import services  # the demo loader uses the same writes as the pages
+    from localities.models import Neighbourhood, Resident
+
+    police = organisations["Essex Police Community Policing Team"]
+    for full_name, preferred, born, postcode, where, about, matters in RESIDENTS:
+        if Resident.objects.filter(full_name=full_name).exists():
+            continue
+        resident = services.create_resident(
+            by=author,
+            full_name=full_name,
+            preferred_name=preferred,
+            date_of_birth=date.fromisoformat(born),
+            postcode=postcode,
+            neighbourhood=Neighbourhood.objects.get(name=where),
+        )
+        services.write_story(
+            resident=resident, by=author, section=StorySection.ABOUT_ME, text=about
+        )
+        services.write_story(
+            resident=resident, by=author, section=StorySection.WHAT_MATTERS, text=matters
+        )
+        if resident.neighbourhood.locality.slug == "grays":
+            services.record_consent(
+                resident=resident,
+                by=author,
+                decision=Consent.Decision.GIVEN,
+                decided_on=timezone.localdate(),
+                organisations=[police],
+            )
 
 
 def enrol_totp(user: User) -> str:
