@@ -45,7 +45,7 @@ class ResidentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Resident]:
         return Resident.objects.visible_to(request.user)  # type: ignore[arg-type]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
         resident = self.get_object(request, object_id)
         if resident is not None:  # opening a record here is in the audit trail too
             services.record_view(resident=resident, by=request.user, request=request)

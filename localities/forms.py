@@ -190,8 +190,8 @@ class ConsentForm(forms.ModelForm):
         field = self.fields["organisations"]
         field.queryset = Organisation.objects.filter(localities=locality_id).order_by("name")  # type: ignore[attr-defined]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or self.cleaned_data
         decided, expires = cleaned.get("decided_on"), cleaned.get("expires_on")
         if decided and decided > timezone.localdate():
             self.add_error("decided_on", "The date of the decision must be today or in the past")
@@ -238,8 +238,8 @@ class BreakGlassForm(forms.Form):
         error_messages={"required": "Say why you need to see this record"},
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or self.cleaned_data
         cleaned["nhs_number"] = "".join(cleaned.get("nhs_number", "").split())
         if not cleaned["nhs_number"] and not (
             cleaned.get("full_name") and cleaned.get("date_of_birth")

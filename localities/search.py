@@ -108,7 +108,7 @@ def search(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet:
     return (
         residents.annotate(
             compact_name=Replace(F("search_name"), Value(" "), Value("")),
-            score=TrigramWordSimilarity(Value(query.name), "search_name"),
+            score=TrigramWordSimilarity(query.name, "search_name"),
         )
         .filter(Q(score__gte=NAME_SIMILARITY) | Q(compact_name__contains=compact))
         .order_by("-score", "full_name", "id")
@@ -140,8 +140,8 @@ def likely_duplicates(
         .annotate(
             compact_name=Replace(F("search_name"), Value(" "), Value("")),
             name_score=Greatest(
-                TrigramSimilarity("search_name", Value(name)),
-                TrigramWordSimilarity(Value(name), "search_name"),
+                TrigramSimilarity("search_name", name),
+                TrigramWordSimilarity(name, "search_name"),
             ),
         )
         .filter(same_person | (similar_name & near))
@@ -150,4 +150,4 @@ def likely_duplicates(
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    return candidates[:10]  # type: ignore[return-value]
+    return candidates[:10]

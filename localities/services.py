@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -363,11 +363,12 @@ FILLABLE_FIELDS = [
 ]
 
 
-def _resident_relations() -> list[models.ManyToOneRel]:
-    """Every foreign key to Resident in every app, except the merge bookkeeping itself: a
-    record added by a later app moves with a merge without this code knowing about it."""
+def _resident_relations() -> list[tuple[type[models.Model], str]]:
+    """Every foreign key to Resident in every app, except the merge bookkeeping itself, as
+    (model, field name): rows added by a later app move with a merge without this code
+    knowing about that app."""
     return [
-        relation
+        (cast(type[models.Model], relation.related_model), relation.field.name)
         for relation in Resident._meta.related_objects
         if isinstance(relation, models.ManyToOneRel)
         and not relation.many_to_many
@@ -393,8 +394,7 @@ def merge_residents(
     if not all(access.can_merge(by, r.neighbourhood.locality_id) for r in (survivor, duplicate)):
         raise PermissionDenied
     moved: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for relation in _resident_relations():
-        model, field = relation.related_model, relation.field.name
+    for model, field in _resident_relations():
         rows = model._default_manager.filter(**{field: duplicate})
         ids = list(rows.values_list("pk", flat=True))
         if ids:
@@ -439,7 +439,7 @@ def reverse_merge(*, merge: Merge, by: User, request: HttpRequest | None = None)
         raise ValidationError("This merge has already been reversed.")
     survivor = Resident.objects.select_for_update().get(pk=merge.survivor_id)
     duplicate = Resident.objects.select_for_update().get(pk=merge.duplicate_id)
-    relations = {r.related_model._meta.label_lower: r.related_model for r in _resident_relations()}
+    relations = {model._meta.label_lower: model for model, _ in _resident_relations()}
     for label, fields in merge.moved.items():
         for field, ids in fields.items():
             relations[label]._default_manager.filter(pk__in=ids).update(**{field: duplicate})

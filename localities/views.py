@@ -131,7 +131,7 @@ def merged_or_404(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A merged record's address leads to the surviving record, if the user may see it."""
     merged = Resident.objects.filter(pk=pk, status=Resident.Status.MERGED).first()
     visible = Resident.objects.visible_to(request.user)
-    if merged is None or not visible.filter(pk=merged.merged_into_id).exists():
+    if merged is None or not visible.filter(pk=merged.merged_into_id or 0).exists():
         raise Http404
     messages.info(request, f"Record {merged.reference} was merged into this one.")
     return redirect("residents:detail", pk=merged.merged_into_id)

@@ -116,7 +116,7 @@ def test_search_shows_a_resident_only_to_those_who_may_see_them(client, world, w
     names = [r.full_name for r in response.context["results"]]
     assert names == (["Matrix Resident"] if who in READERS else [])
     api = client.get("/api/v1/residents/", {"q": "matrix resident"})
-    api_names = [r["full_name"] for r in api.json()["results"]] if api.status_code == 200 else []
+    api_names = [r["name"] for r in api.json()["results"]] if api.status_code == 200 else []
     assert api_names == (["Matrix Resident"] if who in READERS else [])
 
 

@@ -38,7 +38,7 @@ def test_siobhan_is_found_by_what_people_type(client, practitioner, siobhan, que
     assert escape("Siobhan O'Leary") in response.text
     assert "RM18 7" in response.text
     assert "RM18 7AB" not in response.text
-    assert f'<td class="govuk-table__cell">{siobhan.age}</td>' in response.text  # her age
+    assert f'data-label="Age">{siobhan.age}</td>' in response.text  # her age
 
 
 def test_results_tell_two_people_with_one_name_apart(client, practitioner):

@@ -35,7 +35,7 @@ def _event(
     return Event(
         actor=actor,
         actor_name=actor.full_name or actor.email if actor else "System",
-        actor_organisation=actor.organisation.name if actor and actor.organisation_id else "",
+        actor_organisation=actor.organisation.name if actor and actor.organisation else "",
         action=action,
         resident_id=resident_id,
         object_type=subject._meta.label_lower if subject is not None else "",
