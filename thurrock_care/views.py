@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from localities.models import Locality
+from thurrock_care import access
 from thurrock_care.accounts.models import Role, User
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.celery import app as celery_app
@@ -23,7 +24,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     localities = Locality.objects.annotate(member_count=Count("memberships"))
     if user.role not in (Role.MANAGER, Role.ADMINISTRATOR):
         localities = localities.filter(staff=user)
-    context: dict[str, object] = {"localities": localities}
+    context: dict[str, object] = {
+        "localities": localities,
+        "resident_search": access.sees_named_residents(user),
+    }
     if user.role == Role.ADMINISTRATOR:
         context["accounts_by_role"] = accounts_by_role()
     return render(request, HOME_TEMPLATES[Role(user.role)], context)

@@ -46,3 +46,10 @@ def test_home_page_query_count_does_not_grow_with_localities(
     client.force_login(personas[Role.MANAGER])
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_home_offers_resident_search_to_roles_that_see_residents(client, personas, role):
+    client.force_login(personas[role])
+    text = client.get(reverse("home")).text
+    assert ('action="/residents/"' in text) is (role != Role.MANAGER)
