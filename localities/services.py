@@ -242,10 +242,19 @@ def record_consent(
 
 
 def record_view(
-    *, resident: Resident, by: User, request: HttpRequest | None = None, query: str = ""
+    *,
+    resident: Resident,
+    by: User,
+    request: HttpRequest | None = None,
+    query: str = "",
+    page: str = "",
 ) -> None:
-    """Every opening of a resident's record is in the trail; from search, with the query."""
-    if query:
+    """Every opening of a resident's record is in the trail; from search, with the query;
+    from another page that shows their data (a form, their audit trail), with its name."""
+    if page:
+        record(actor=by, action=Action.VIEWED, resident_id=resident.pk, request=request,
+               details={"page": page})  # fmt: skip
+    elif query:
         record(
             actor=by,
             action=Action.OPENED_FROM_SEARCH,

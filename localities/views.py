@@ -57,10 +57,15 @@ def locality_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def visible_resident(request: AuthenticatedRequest, pk: int) -> Resident:
-    """The resident, if the need-to-know gate lets this user see them; else 404."""
-    return get_object_or_404(
+    """The resident, if the need-to-know gate lets this user see them; else 404. Showing a
+    page of their data is a view of their record, so it is audited."""
+    resident = get_object_or_404(
         Resident.objects.visible_to(request.user).select_related("neighbourhood__locality"), pk=pk
     )
+    if request.method == "GET":
+        page = request.resolver_match.url_name if request.resolver_match else ""
+        services.record_view(resident=resident, by=request.user, request=request, page=page or "")
+    return resident
 
 
 def require_resident_role(request: AuthenticatedRequest) -> None:

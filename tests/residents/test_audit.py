@@ -92,5 +92,16 @@ def test_subject_access_report_lists_every_event_and_is_itself_audited(
     assert response["Content-Type"].startswith("text/csv")
     rows = response.content.decode().strip().splitlines()
     assert rows[0] == "When,Who,Organisation,What,Reason,IP address"
-    assert [row.split(",")[3] for row in rows[1:]] == ["Changed the record", "Viewed the record"]
+    # Newest first: the coordinator opening the report, the change, the practitioner's look.
+    whats = [row.split(",")[3] for row in rows[1:]]
+    assert whats == ["Viewed the record", "Changed the record", "Viewed the record"]
     assert Event.objects.filter(resident_id=resident.pk, action=Action.EXPORTED).count() == 1
+
+
+def test_every_page_showing_resident_data_is_audited(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    for name, args in [("edit", []), ("story", ["about_me"]), ("consent", []), ("status", [])]:
+        client.get(reverse(f"residents:{name}", args=[resident.pk, *args]))
+    pages = Event.objects.filter(resident_id=resident.pk, action=Action.VIEWED)
+    assert sorted(e.details["page"] for e in pages) == ["consent", "edit", "status", "story"]
