@@ -1,7 +1,30 @@
-from rest_framework import serializers, viewsets
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.models import model_to_dict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from localities.models import Locality
+from localities import queries, services
+from localities.forms import ConsentForm, ResidentForm
+from localities.models import (
+    Consent,
+    Locality,
+    Neighbourhood,
+    Organisation,
+    Resident,
+    ResidentQuerySet,
+)
+from thurrock_care import access
+from thurrock_care.accounts.models import User
 
 
 class LocalitySerializer(serializers.ModelSerializer):
@@ -24,4 +47,441 @@ class LocalityViewSet(viewsets.ReadOnlyModelViewSet):
 
 router = DefaultRouter()
 router.register("localities", LocalityViewSet, basename="locality")
+
+
+# --- Residents -------------------------------------------------------------------------------
+#
+# The same rules as the pages (views.py): every lookup starts from Resident.objects.visible_to,
+# the form classes in forms.py validate, the functions in services.py write and audit.
+
+MAX_ID = 2**63 - 1  # the largest bigint, so that a huge number is a 400, not a database error
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Bad input: each field's messages, as {field: [message, …]}.",
+)
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="No such resident, or not one the caller has a need to know."
+)
+
+
+class ResidentSummarySerializer(serializers.ModelSerializer):
+    """Enough to tell people apart in a list, as the search page shows them."""
+
+    reference = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
+    neighbourhood = serializers.CharField(source="neighbourhood.name", read_only=True)
+    locality = serializers.CharField(source="neighbourhood.locality.slug", read_only=True)
+    partial_postcode = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Resident
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "age",
+            "date_of_birth_is_approximate",
+            "neighbourhood",
+            "locality",
+            "partial_postcode",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class ResidentSerializer(serializers.ModelSerializer):
+    """A resident's details. key_safety_information is left out for roles that may not see it
+    (access.can_see_sensitive); has_key_safety_information tells everyone that there is one."""
+
+    reference = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
+    neighbourhood = serializers.CharField(source="neighbourhood.name", read_only=True)
+    locality = serializers.CharField(source="neighbourhood.locality.slug", read_only=True)
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    key_safety_information = serializers.CharField(
+        required=False, help_text="Only for practitioners, coordinators and Wellbeing Team workers."
+    )
+    has_key_safety_information = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resident
+        fields = [
+            "id",
+            "reference",
+            "display_name",
+            "full_name",
+            "preferred_name",
+            "date_of_birth",
+            "date_of_birth_is_approximate",
+            "age",
+            "address",
+            "postcode",
+            "neighbourhood",
+            "locality",
+            "phone",
+            "email",
+            "nhs_number",
+            "las_person_id",
+            "communication_needs",
+            "key_safety_information",
+            "has_key_safety_information",
+            "status",
+            "status_changed_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [f for f in fields if f != "key_safety_information"]
+
+    def get_has_key_safety_information(self, resident: Resident) -> bool:
+        return bool(resident.key_safety_information)
+
+    def to_representation(self, instance: Resident) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not access.can_see_sensitive(self.context["request"].user):
+            del data["key_safety_information"]
+        return data
+
+
+class ResidentDetailsSerializer(serializers.Serializer):
+    """The details a caller sends; forms.ResidentForm's rules apply on top (see validate_with)."""
+
+    full_name = serializers.CharField(max_length=200)
+    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth_is_approximate = serializers.BooleanField(required=False)
+    address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    postcode = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, help_text="A UK postcode: RM17 6SL."
+    )
+    neighbourhood = serializers.CharField(
+        max_length=100, help_text="Its name, as listed under /localities/ (it sets the locality)."
+    )
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    nhs_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="10 digits: 943 476 5919."
+    )
+    las_person_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    communication_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    key_safety_information = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Ignored for roles that may not see it.",
+    )
+
+    def validate_neighbourhood(self, name: str) -> Neighbourhood:
+        neighbourhood = Neighbourhood.objects.filter(name__iexact=name.strip()).first()
+        if neighbourhood is None:
+            raise serializers.ValidationError("Choose a neighbourhood listed under /localities/")
+        return neighbourhood
+
+
+class NewResidentSerializer(ResidentDetailsSerializer):
+    submission_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Your own key for this submission: sending it again returns the same record.",
+    )
+    confirm_new = serializers.BooleanField(
+        default=False,
+        help_text="Create the record even though likely duplicates were found (after a 409).",
+    )
+
+
+class ResidentChangesSerializer(ResidentDetailsSerializer):
+    """Only the fields sent are changed. `version` is required: the one the caller read."""
+
+    full_name = serializers.CharField(max_length=200, required=False)
+    neighbourhood = serializers.CharField(
+        max_length=100, required=False, help_text="Its name, as listed under /localities/."
+    )
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Required: the version you last read."
+    )
+
+
+def validate_with(form: forms.BaseForm) -> dict[str, Any]:
+    """The form's cleaned data, or a 400 with its messages under the same field names."""
+    if not form.is_valid():
+        errors = form.errors.get_json_data()
+        raise serializers.ValidationError(
+            {
+                ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
+                    error["message"] for error in field_errors
+                ]
+                for field, field_errors in errors.items()
+            }
+        )
+    return form.cleaned_data
+
+
+class DuplicatesSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    duplicates = ResidentSummarySerializer(many=True, help_text="Those the caller may see.")
+    hidden = serializers.IntegerField(help_text="How many more the caller may not see.")
+
+
+class EditConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text="The record's version now.")
+
+
+class OpenedFromSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The search that led here, for the audit trail.",
+    )
+
+
+class SearchSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Name, date of birth, postcode or NHS number. Without it: the caller's "
+        "residents, by name.",
+    )
+    include_inactive = serializers.BooleanField(
+        required=False, default=False, help_text="Include people who moved away or died."
+    )
+
+
+class OrganisationSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(source="status_label", read_only=True)
+    organisations = OrganisationSummarySerializer(many=True, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.full_name", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "decision",
+            "status",
+            "decided_on",
+            "expires_on",
+            "organisations",
+            "notes",
+            "is_current",
+            "recorded_at",
+            "recorded_by",
+        ]
+        read_only_fields = fields
+
+
+class NewConsentSerializer(serializers.Serializer):
+    """A new decision; forms.ConsentForm's rules apply on top."""
+
+    decision = serializers.ChoiceField(choices=Consent.Decision.choices)
+    decided_on = serializers.DateField()
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    organisations = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=200,
+        help_text="Ids of organisations in the resident's locality; only when consent is given.",
+    )
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Find residents",
+        parameters=[SearchSerializer],
+        responses={200: ResidentSummarySerializer(many=True), 400: FIELD_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="A resident's details (the view is in the audit trail)",
+        parameters=[OpenedFromSerializer],
+        responses={200: ResidentSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="Add a resident",
+        request=NewResidentSerializer,
+        responses={
+            201: ResidentSerializer,
+            400: FIELD_ERRORS,
+            404: OpenApiResponse(ErrorSerializer, description="The caller's role sees no names."),
+            409: OpenApiResponse(
+                DuplicatesSerializer,
+                description="Likely duplicates: send again with confirm_new if none is them.",
+            ),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change a resident's details",
+        request=ResidentChangesSerializer,
+        responses={
+            200: ResidentSerializer,
+            400: FIELD_ERRORS,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                EditConflictSerializer, description="Someone else changed the record since."
+            ),
+        },
+    ),
+)
+class ResidentViewSet(viewsets.GenericViewSet):
+    """Residents the caller has a need to know about (thurrock_care/access.py)."""
+
+    serializer_class = ResidentSerializer
+    parser_classes = [JSONParser]
+
+    def get_queryset(self) -> ResidentQuerySet:
+        return Resident.objects.visible_to(caller(self.request)).select_related(
+            "neighbourhood__locality"
+        )
+
+    def list(self, request: Request) -> Response:
+        params = SearchSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        q = params.validated_data.get("q", "")
+        include_inactive = params.validated_data["include_inactive"]
+        residents: list[Resident] | ResidentQuerySet
+        if q.strip():
+            residents = queries.search_results(
+                caller(request), q, include_inactive=include_inactive
+            )
+        else:
+            visible = self.get_queryset() if include_inactive else self.get_queryset().working()
+            residents = visible.order_by("full_name", "id")
+        # DRF pages any sequence: the search results are a list (of at most 50).
+        page: list[Resident] | None = self.paginate_queryset(residents)  # type: ignore[arg-type]
+        return self.get_paginated_response(ResidentSummarySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        resident = self.get_object()
+        params = OpenedFromSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        services.record_view(
+            resident=resident,
+            by=caller(request),
+            request=request._request,
+            query=params.validated_data.get("q", ""),
+        )
+        return Response(self.get_serializer(resident).data)
+
+    def create(self, request: Request) -> Response:
+        if not access.sees_named_residents(caller(request)):
+            raise NotFound
+        serializer = NewResidentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = serializer.validated_data.get("submission_key")
+        if key and (already := Resident.objects.filter(submission_key=key).first()):
+            if already.created_by_id != caller(request).pk:
+                raise serializers.ValidationError({"submission_key": ["This key has been used."]})
+            return self.created(already)  # the same request again
+        form = ResidentForm(form_data(serializer.validated_data), user=caller(request))
+        details = validate_with(form)
+        if not serializer.validated_data["confirm_new"] and (
+            duplicates := queries.duplicates_for(caller(request), details)
+        ):
+            body = {
+                "detail": "This may be someone already known. If none of these is them, "
+                "send the same request with confirm_new: true.",
+                "duplicates": ResidentSummarySerializer(duplicates["visible"], many=True).data,
+                "hidden": duplicates["hidden"],
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        resident = services.create_resident(
+            by=caller(request), submission_key=key, request=request._request, **details
+        )
+        return self.created(resident)
+
+    def created(self, resident: Resident) -> Response:
+        resident = Resident.objects.select_related("neighbourhood__locality").get(pk=resident.pk)
+        return Response(self.get_serializer(resident).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        resident = self.get_object()
+        serializer = ResidentChangesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version")
+        current = model_to_dict(resident, fields=services.DETAIL_FIELDS)
+        form = ResidentForm({**current, **form_data(changes)}, user=caller(request))
+        values = validate_with(form)
+        try:
+            services.update_resident(
+                resident=resident,
+                by=caller(request),
+                version=version,
+                request=request._request,
+                **values,
+            )
+        except services.EditConflict:
+            body = {
+                "detail": "Someone else changed this record since you read it. Read it again, "
+                "then send your changes with its new version.",
+                "version": Resident.objects.values_list("version", flat=True).get(pk=resident.pk),
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A resident's consent decisions, the current one first",
+        request=None,
+        responses={200: ConsentSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a new consent decision (it becomes the current one)",
+        request=NewConsentSerializer,
+        responses={201: ConsentSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def consents(self, request: Request, pk: str) -> Response:
+        resident = self.get_object()
+        if request.method == "POST":
+            return self.record_consent(request, resident)
+        services.record_view(resident=resident, by=caller(request), request=request._request)
+        consents = (
+            resident.consents.select_related("recorded_by")
+            .prefetch_related("organisations")
+            .order_by("-is_current", "-recorded_at", "-id")
+        )
+        return Response(ConsentSerializer(consents, many=True).data)
+
+    def record_consent(self, request: Request, resident: Resident) -> Response:
+        serializer = NewConsentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = ConsentForm(
+            form_data(serializer.validated_data), locality_id=resident.neighbourhood.locality_id
+        )
+        consent = services.record_consent(
+            resident=resident, by=caller(request), request=request._request, **validate_with(form)
+        )
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+def caller(request: Request) -> User:
+    """The signed-in member of staff: IsStaffMemberWithMFA lets nobody else through."""
+    return cast(User, request.user)
+
+
+def form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Values already typed by a serializer, as a form's data (None for "not given")."""
+    return {name: "" if value is None else value for name, value in values.items()}
+
+
+router.register("residents", ResidentViewSet, basename="resident")
 urlpatterns = router.urls

@@ -31,7 +31,8 @@ def normalise_name(text: str) -> str:
 
 
 def search_name(full_name: str, preferred_name: str = "") -> str:
-    return normalise_name(f"{full_name} {preferred_name}")
+    # Normalising can lengthen text ("㎯" becomes "rad s2"); the column holds 320 characters.
+    return normalise_name(f"{full_name} {preferred_name}")[:320]
 
 
 def normalise_postcode(text: str) -> str:

@@ -260,7 +260,7 @@ def record_view(
             action=Action.OPENED_FROM_SEARCH,
             resident_id=resident.pk,
             request=request,
-            details={"query": query[:200]},
+            details={"query": query.replace("\x00", "")[:200]},  # PostgreSQL refuses NUL
         )
     else:
         record(actor=by, action=Action.VIEWED, resident_id=resident.pk, request=request)

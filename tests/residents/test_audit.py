@@ -105,3 +105,11 @@ def test_every_page_showing_resident_data_is_audited(client, practitioner):
         client.get(reverse(f"residents:{name}", args=[resident.pk, *args]))
     pages = Event.objects.filter(resident_id=resident.pk, action=Action.VIEWED)
     assert sorted(e.details["page"] for e in pages) == ["consent", "edit", "status", "story"]
+
+
+def test_a_nul_character_in_the_search_query_is_dropped_from_the_trail(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    response = client.get(reverse("residents:detail", args=[resident.pk]), {"q": "a\x00b"})
+    assert response.status_code == 200
+    assert Event.objects.get(action=Action.OPENED_FROM_SEARCH).details == {"query": "ab"}
