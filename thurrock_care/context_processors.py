@@ -10,7 +10,12 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("Home", reverse("home")), ("Localities", reverse("localities:list"))]
+    items = [
+        ("Home", reverse("home")),
+        ("Localities", reverse("localities:list")),
+        ("Community assets", reverse("assets:list")),
+        ("Learning", reverse("learning:list")),
+    ]
     if user.role == Role.ADMINISTRATOR or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     items.append(("Security", reverse("mfa_index")))
