@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from localities.models import Locality, Membership, Neighbourhood, Organisation
+from localities.models import (
+    ActionItem,
+    CommunityAsset,
+    JoinRequest,
+    LearningCycle,
+    Locality,
+    Meeting,
+    Membership,
+    Neighbourhood,
+    Organisation,
+)
 
 
 class NeighbourhoodInline(admin.TabularInline):
@@ -26,3 +37,66 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind", "localities"]
     search_fields = ["name"]
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; every change goes through the ILT pages and their services
+    (version checks, carried-over actions, invitations), never a bare save here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ViewOnlyAdmin):
+    list_display = ["organisation_name", "locality", "kind", "status", "created_at", "decided_by"]
+    list_filter = ["status", "locality", "kind"]
+    list_select_related = ["locality", "decided_by"]
+    search_fields = ["organisation_name", "contact_name", "contact_email"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fk_name = "meeting"
+    extra = 0
+    fields = ["text", "owner", "done", "carried_from"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "locality", "starts_at", "place"]
+    list_filter = ["locality"]
+    list_select_related = ["locality"]
+    date_hierarchy = "starts_at"
+    inlines = [ActionItemInline]
+
+
+@admin.register(LearningCycle)
+class LearningCycleAdmin(ViewOnlyAdmin):
+    list_display = ["question", "locality", "status", "updated_at"]
+    list_filter = ["status", "locality"]
+    list_select_related = ["locality"]
+    search_fields = ["question"]
+
+
+@admin.register(CommunityAsset)
+class CommunityAssetAdmin(ViewOnlyAdmin):
+    list_display = ["name", "kind", "neighbourhood", "active", "updated_at"]
+    list_filter = ["active", "kind", "neighbourhood__locality"]
+    list_select_related = ["neighbourhood"]
+    search_fields = ["name", "offer", "where"]

@@ -6,6 +6,7 @@ import uuid
 from typing import cast
 
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import QuerySet
 
 from localities.models import (
@@ -237,11 +238,23 @@ class CommunityAssetEditForm(VersionedFormMixin, CommunityAssetForm):
         fields = [*CommunityAssetForm.Meta.fields, "active"]
 
 
+class LocalityChoiceField(forms.ModelChoiceField):
+    """A locality chosen by its slug; anything that is not a slug is simply not a choice."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            Locality.objects.all(), to_field_name="slug", empty_label="All localities", **kwargs
+        )
+
+    def to_python(self, value: object) -> Locality | None:
+        if value not in self.empty_values and not slug_re.fullmatch(str(value)):
+            raise forms.ValidationError("Choose a locality from the list", code="invalid_choice")
+        return super().to_python(value)
+
+
 class AssetFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    locality = forms.ModelChoiceField(
-        Locality.objects.all(), to_field_name="slug", required=False, empty_label="All localities"
-    )
+    locality = LocalityChoiceField(required=False)
     neighbourhood = forms.ModelChoiceField(
         Neighbourhood.objects.order_by("name"), required=False, empty_label="All neighbourhoods"
     )
@@ -252,9 +265,7 @@ class AssetFilterForm(forms.Form):
 
 
 class LearningFilterForm(forms.Form):
-    locality = forms.ModelChoiceField(
-        Locality.objects.all(), to_field_name="slug", required=False, empty_label="All localities"
-    )
+    locality = LocalityChoiceField(required=False)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *LearningCycle.Status.choices], required=False
     )

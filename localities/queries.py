@@ -60,7 +60,9 @@ def pending_join_requests_by_locality(user: User) -> QuerySet[Locality]:
 def join_requests_for(locality: Locality) -> tuple[list[JoinRequest], list[JoinRequest]]:
     """Pending requests (oldest first) and decided ones (latest decision first)."""
     requests = list(
-        JoinRequest.objects.filter(locality=locality).select_related("decided_by", "organisation")
+        JoinRequest.objects.filter(locality=locality).select_related(
+            "locality", "decided_by", "organisation"
+        )
     )
     pending = sorted((r for r in requests if r.is_pending), key=lambda r: r.created_at)
     decided = sorted(

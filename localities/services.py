@@ -87,7 +87,9 @@ def submit_join_request(
 
 def _lock_pending(join_request: JoinRequest) -> JoinRequest:
     locked = (
-        JoinRequest.objects.select_for_update().select_related("decided_by").get(pk=join_request.pk)
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("locality", "organisation", "decided_by")
+        .get(pk=join_request.pk)
     )
     if not locked.is_pending:
         decided = timezone.localtime(locked.decided_at) if locked.decided_at else None
