@@ -100,7 +100,6 @@ class VersionedFormMixin(forms.ModelForm):
 class MeetingForm(forms.ModelForm):
     starts_at = forms.DateTimeField(
         label="Date and time",
-        help_text="For example, 14/01/2027 10:00",
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local", "class": "govuk-input--width-20"},

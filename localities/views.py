@@ -203,10 +203,8 @@ def action_item_create(request: AuthenticatedRequest, slug: str, pk: int) -> Htt
         services.add_action_item(meeting=meeting, **form.cleaned_data)
         messages.success(request, "The action has been added.")
     else:
-        messages.error(
-            request,
-            "The action was not added: " + " ".join(str(error) for error in form.errors["text"]),
-        )
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"The action was not added: {problems}")
     return redirect("localities:meeting", slug=slug, pk=pk)
 
 

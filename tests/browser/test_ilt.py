@@ -74,8 +74,8 @@ def test_assets_meetings_and_learning_pages_are_accessible(
     page.get_by_label("What it offers").fill("Knitting, tea and company.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("Grays Knit and Natter has been added")
-    page.get_by_label("Search").fill("knit")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_label("Search", exact=True).fill("knit")
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="1 asset found")).to_be_visible()
     check_page(page, "assets-search")
 

@@ -107,3 +107,12 @@ def test_editing_and_a_concurrent_edit(client, practitioner, grays):
     assert "My typed next step" in stale.text
     cycle.refresh_from_db()
     assert cycle.question == "Changed by someone else?"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_has_community_assets_and_learning(client, personas, role):
+    client.force_login(personas[role])
+    text = client.get(reverse("home")).text
+    assert f'href="{reverse("assets:list")}"' in text
+    assert f'href="{reverse("learning:list")}"' in text
+    assert f'href="{reverse("localities:list")}"' in text  # existing items stay

@@ -208,3 +208,16 @@ def test_a_concurrent_edit_is_not_overwritten(client, grays_coordinator):
     assert meeting.notes == "Their notes"
     assert meeting.place == "Moved to Thurrock Hospital"
     assert meeting.version == 2
+
+
+def test_an_invalid_action_is_explained_not_an_error(client, grays_coordinator):
+    meeting = MeetingFactory()
+    client.force_login(grays_coordinator)
+    response = client.post(
+        reverse("localities:action_item_create", args=["grays", meeting.pk]),
+        {"text": "", "owner": "999999"},
+        follow=True,
+    )
+    assert "The action was not added" in response.text
+    assert "Enter the action" in response.text
+    assert not ActionItem.objects.exists()
