@@ -6,8 +6,8 @@ import uuid
 from typing import cast
 
 from django import forms
-from django.core.validators import slug_re
-from django.db.models import QuerySet
+from django.core.validators import MaxLengthValidator, slug_re
+from django.db.models import Q, QuerySet
 
 from localities.models import (
     ActionItem,
@@ -64,6 +64,7 @@ class JoinRequestForm(forms.ModelForm):
         self.fields["kind"].error_messages["required"] = "Choose the type of organisation"
         self.fields["organisation_name"].error_messages["required"] = "Enter the organisation name"
         self.fields["offer"].error_messages["required"] = "Enter what your organisation offers"
+        self.fields["offer"].validators.append(MaxLengthValidator(2000))
         self.fields["contact_name"].error_messages["required"] = "Enter your name"
         self.fields["contact_email"].error_messages.update(
             required="Enter your e-mail address",
@@ -132,7 +133,11 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, locality: Locality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        members = Organisation.objects.filter(memberships__locality=locality).order_by("name")
+        # The ILT's members, and whoever this meeting already lists (even if they since left).
+        listed = Q(memberships__locality=locality)
+        if self.instance.pk:
+            listed |= Q(meetings_attended=self.instance) | Q(meeting_apologies=self.instance)
+        members = Organisation.objects.filter(listed).distinct().order_by("name")
         self.fields["attending"].queryset = members  # type: ignore[attr-defined]
         self.fields["apologies"].queryset = members  # type: ignore[attr-defined]
 

@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.forms import BaseForm
@@ -57,12 +59,32 @@ def locality_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
     locality = get_object_or_404(Locality, slug=slug)
     form = forms.JoinRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.submit_join_request(locality=locality, **form.cleaned_data)
-        return redirect("localities:join_thanks", slug=slug)
-    status = 400 if form.is_bound else 200
+    status = 200
+    if request.method == "POST":
+        if _join_requests_exhausted(request):
+            form.add_error(None, TOO_MANY_JOIN_REQUESTS)
+            status = 429
+        elif form.is_valid():
+            services.submit_join_request(locality=locality, **form.cleaned_data)
+            return redirect("localities:join_thanks", slug=slug)
+        else:
+            status = 400
     context = {"locality": locality, "form": form}
     return render(request, "localities/join_request_form.html", context, status=status)
+
+
+# The join form needs no account and has no captcha: a light limit per address instead.
+JOIN_REQUESTS_PER_HOUR = 10
+TOO_MANY_JOIN_REQUESTS = (
+    "Too many requests have been sent from your network in the last hour. "
+    "Your answers are below: try again in an hour."
+)
+
+
+def _join_requests_exhausted(request: HttpRequest) -> bool:
+    key = f"join-requests:{get_adapter(request).get_client_ip(request)}"
+    cache.add(key, 0, timeout=60 * 60)
+    return cache.incr(key) > JOIN_REQUESTS_PER_HOUR
 
 
 def join_request_thanks(request: HttpRequest, slug: str) -> HttpResponse:

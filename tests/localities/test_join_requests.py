@@ -261,3 +261,14 @@ def test_a_request_is_only_found_under_its_own_locality(client, administrator, a
 def test_anonymous_visitors_cannot_see_requests(client):
     response = client.get(reverse("localities:join_requests", args=["grays"]))
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_flood_of_requests_from_one_address_is_slowed_down(client, grays):
+    url = reverse("localities:join", args=["grays"])
+    for n in range(10):
+        assert client.post(url, join_data(organisation_name=f"Group {n}")).status_code == 302
+    response = client.post(url, join_data(organisation_name="Group 11"))
+    assert response.status_code == 429
+    assert "Too many requests have been sent from your network" in response.text
+    assert 'value="Group 11"' in response.text
+    assert JoinRequest.objects.count() == 10
