@@ -190,7 +190,7 @@ class CommunityAssetViewSet(
         if self.action == "list":
             filters = AssetFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)
-            return queries.search_assets(**filters.validated_data).order_by("name", "pk")
+            return queries.search_assets(**filters.validated_data)
         return queries.search_assets(include_inactive=True)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:

@@ -101,7 +101,7 @@ def learning_cycles(
         cycles = cycles.filter(locality=locality)
     if status:
         cycles = cycles.filter(status=status)
-    return cycles
+    return cycles.order_by("-updated_at", "-pk")
 
 
 def search_assets(
@@ -126,4 +126,4 @@ def search_assets(
         assets = assets.filter(kind=kind)
     if not include_inactive:
         assets = assets.filter(active=True)
-    return assets
+    return assets.order_by("name", "pk")

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -21,6 +22,8 @@ from localities.models import (
     Neighbourhood,
 )
 from thurrock_care.accounts.typing import AuthenticatedRequest
+
+PER_PAGE = 50
 
 
 def _conflict(form: BaseForm, data: QueryDict, error: services.EditConflict) -> None:
@@ -251,7 +254,8 @@ def learning_list(request: AuthenticatedRequest) -> HttpResponse:
         locality=chosen.get("locality"), status=chosen.get("status", "")
     )
     can_add = Locality.objects.learning_run_by(request.user).exists()
-    context = {"filters": filters, "cycles": cycles, "can_add": can_add}
+    page = Paginator(cycles, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page, "can_add": can_add}
     return render(request, "localities/learning_list.html", context)
 
 
@@ -310,8 +314,9 @@ def asset_list(request: AuthenticatedRequest) -> HttpResponse:
         kind=chosen.get("kind", ""),
         include_inactive=chosen.get("inactive", False),
     )
+    page = Paginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     can_edit = request.user.role in ASSET_EDITOR_ROLES
-    context = {"filters": filters, "assets": assets, "can_edit": can_edit}
+    context = {"filters": filters, "page": page, "can_edit": can_edit}
     return render(request, "localities/asset_list.html", context)
 
 

@@ -1,5 +1,6 @@
 """The community assets directory: searchable by all, kept up to date by front-line roles."""
 
+import factory
 import pytest
 from django.urls import reverse
 
@@ -141,3 +142,16 @@ def test_a_concurrent_edit_keeps_the_typed_input(client, practitioner, coordinat
     assert asset.name == "Knit Club"
     assert asset.cost == "£2"
     assert asset.version == 2
+
+
+def test_long_results_are_paged_keeping_the_search(client, practitioner):
+    CommunityAssetFactory.create_batch(51, name=factory.Sequence(lambda n: f"Club {n:03d}"))
+    client.force_login(practitioner)
+    first = client.get(reverse("assets:list"), {"q": "club"})
+    assert "51 assets found" in first.text
+    assert "Page 1 of 2" in first.text
+    assert "?q=club&amp;page=2" in first.text
+    second = client.get(reverse("assets:list"), {"q": "club", "page": "2"})
+    assert "Page 2 of 2" in second.text
+    assert second.text.count('class="govuk-summary-card__title"') == 1
+    assert client.get(reverse("assets:list"), {"page": "nonsense"}).status_code == 200
