@@ -36,7 +36,8 @@ def test_a_visitor_asks_to_join_and_the_coordinator_approves(
     check_page(page, "join-thanks")
     assert JoinRequest.objects.filter(organisation_name="Blackshots Befrienders").count() == 1
 
-    sign_in(page, live_server.url, personas[Role.COORDINATOR])
+    sign_in(page, live_server.url, personas[Role.COORDINATOR], check_as="ilt-coordinator")
+    check_page(page, "home-coordinator-with-a-join-request")
     page.get_by_role("link", name=re.compile("1 request to join the Grays ILT")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Requests to join the ILT")
     check_page(page, "join-requests")
@@ -62,6 +63,7 @@ def test_assets_meetings_and_learning_pages_are_accessible(
     last = MeetingFactory(starts_at="2026-10-14T09:00Z")
     ActionItemFactory(meeting=last, text="Chase the housing repair", owner=member)
     sign_in(page, live_server.url, personas[Role.COORDINATOR])
+    check_page(page, "home-coordinator-ilt")
 
     page.get_by_role("link", name="Community assets").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Community assets")
@@ -74,6 +76,7 @@ def test_assets_meetings_and_learning_pages_are_accessible(
     page.get_by_label("What it offers").fill("Knitting, tea and company.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("Grays Knit and Natter has been added")
+    check_page(page, "assets-added")
     page.get_by_label("Search", exact=True).fill("knit")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="1 asset found")).to_be_visible()
@@ -89,8 +92,12 @@ def test_assets_meetings_and_learning_pages_are_accessible(
     page.get_by_role("group", name="Organisations attending").get_by_label(member.name).check()
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Meeting of 11 November 2026")
+    check_page(page, "meeting-added")
+    page.get_by_role("button", name=re.compile("Mark as done")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Marked as done: Chase the housing repair")
     outstanding = page.locator("h2:has-text('Outstanding from the last meeting') + ul")
     expect(outstanding).to_contain_text("Chase the housing repair")
+    expect(outstanding).to_contain_text("Done")
     check_page(page, "meeting")
 
     page.get_by_role("link", name="Learning", exact=True).click()
