@@ -47,6 +47,9 @@ class Locality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_coordinated_by(self, user: User) -> bool:
+        return Locality.objects.coordinated_by(user).filter(pk=self.pk).exists()
+
 
 class Neighbourhood(models.Model):
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="neighbourhoods")

@@ -49,9 +49,7 @@ def locality_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     context = {
         "locality": locality,
         "members_by_kind": queries.members_by_kind(locality),
-        "coordinates": Locality.objects.coordinated_by(request.user)
-        .filter(pk=locality.pk)
-        .exists(),
+        "coordinates": locality.is_coordinated_by(request.user),
     }
     return render(request, "localities/locality_detail.html", context)
 
@@ -61,7 +59,7 @@ def locality_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
     locality = get_object_or_404(Locality, slug=slug)
-    form = forms.JoinRequestForm(request.POST or None)
+    form = forms.JoinRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _join_requests_exhausted(request):
@@ -166,7 +164,7 @@ def meeting_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     context = {
         "locality": locality,
         "meetings": queries.meetings_for(locality),
-        "can_edit": Locality.objects.coordinated_by(request.user).filter(pk=locality.pk).exists(),
+        "can_edit": locality.is_coordinated_by(request.user),
     }
     return render(request, "localities/meeting_list.html", context)
 
@@ -190,7 +188,7 @@ def meeting_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
 @login_required
 def meeting_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     locality = get_object_or_404(Locality.objects.coordinated_by(request.user), slug=slug)
-    form = forms.MeetingForm(request.POST or None, locality=locality)
+    form = forms.MeetingForm(request.POST if request.method == "POST" else None, locality=locality)
     if request.method == "POST" and form.is_valid():
         meeting = services.create_meeting(locality=locality, by=request.user, **form.cleaned_data)
         messages.success(request, "The meeting has been added.")
@@ -273,7 +271,9 @@ def learning_create(request: AuthenticatedRequest) -> HttpResponse:
     localities = Locality.objects.learning_run_by(request.user)
     if not localities.exists():
         raise Http404("Only coordinators and practitioners of a locality add learning cycles.")
-    form = forms.LearningCycleForm(request.POST or None, localities=localities)
+    form = forms.LearningCycleForm(
+        request.POST if request.method == "POST" else None, localities=localities
+    )
     if request.method == "POST" and form.is_valid():
         cycle = services.create_learning_cycle(by=request.user, **form.cleaned_data)
         messages.success(request, "The learning cycle has been added.")
@@ -324,7 +324,7 @@ def asset_list(request: AuthenticatedRequest) -> HttpResponse:
 def asset_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.role not in ASSET_EDITOR_ROLES:
         raise Http404("Managers read the directory; they do not change it.")
-    form = forms.CommunityAssetForm(request.POST or None)
+    form = forms.CommunityAssetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         asset = services.create_asset(by=request.user, **form.cleaned_data)
         messages.success(request, f"{asset.name} has been added to the directory.")
