@@ -129,10 +129,11 @@ def join_request_approve(request: AuthenticatedRequest, slug: str, pk: int) -> H
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("localities:join_request", slug=slug, pk=pk)
+    ilt = f"{join_request.locality.short_name} ILT"
     messages.success(
         request,
-        f"{join_request.organisation_name} has joined the {join_request.locality.short_name} ILT. "
-        f"{join_request.contact_email} has been invited to Thurrock Care.",
+        f"{join_request.organisation_name} has joined the {ilt}. {join_request.contact_email} "
+        f"has been invited to Thurrock Care (or, if they had an account, added to the {ilt}).",
     )
     return redirect("localities:join_requests", slug=slug)
 
