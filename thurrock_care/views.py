@@ -27,7 +27,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, object] = {"localities": localities}
     if user.role == Role.ADMINISTRATOR:
         context["accounts_by_role"] = accounts_by_role()
-    if user.role == Role.COORDINATOR:
+    if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
         context["waiting_to_join"] = locality_queries.pending_join_requests_by_locality(user)
     return render(request, HOME_TEMPLATES[Role(user.role)], context)
 

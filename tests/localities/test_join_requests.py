@@ -272,3 +272,14 @@ def test_a_flood_of_requests_from_one_address_is_slowed_down(client, grays):
     assert "Too many requests have been sent from your network" in response.text
     assert 'value="Group 11"' in response.text
     assert JoinRequest.objects.count() == 10
+
+
+def test_administrator_home_page_lists_waiting_requests_in_every_locality(
+    client, administrator, asop
+):
+    JoinRequestFactory()
+    JoinRequestFactory(locality=asop)
+    client.force_login(administrator)
+    text = client.get(reverse("home")).text
+    assert "1 request to join the Grays ILT waiting for a decision" in text
+    assert "1 request to join the ASOP ILT waiting for a decision" in text
