@@ -3,8 +3,13 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from localities.models import (
+    ActionItem,
+    CommunityAsset,
     Consent,
+    JoinRequest,
+    LearningCycle,
     Locality,
+    Meeting,
     Membership,
     Neighbourhood,
     Organisation,
@@ -54,6 +59,56 @@ def enrol_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="grays"))
+    organisation_name = factory.Sequence(lambda n: f"Community Group {n}")
+    kind = Organisation.Kind.VOLUNTARY_GROUP
+    offer = "Coffee mornings and befriending."
+    contact_name = "Sam Jones"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@group.test")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="grays"))
+    starts_at = factory.LazyFunction(timezone.now)
+    place = "Grays Community Hall"
+    created_by = factory.SubFactory(UserFactory, role=Role.COORDINATOR)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"Action {n}")
+
+
+class LearningCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningCycle
+
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="grays"))
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    created_by = factory.SubFactory(UserFactory, role=Role.PRACTITIONER)
+
+
+class CommunityAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunityAsset
+
+    neighbourhood = factory.LazyFunction(lambda: Neighbourhood.objects.get(name="Grays"))
+    name = factory.Sequence(lambda n: f"Asset {n}")
+    kind = CommunityAsset.Kind.GROUP
+    offer = "Company and a cup of tea."
+    updated_by = factory.SubFactory(UserFactory)
 
 
 class ResidentFactory(factory.django.DjangoModelFactory):

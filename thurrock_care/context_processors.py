@@ -14,7 +14,11 @@ def navigation(request: HttpRequest) -> dict:
     items = [("Home", reverse("home"))]
     if access.sees_named_residents(user):
         items.append(("Residents", reverse("residents:search")))
-    items.append(("Localities", reverse("localities:list")))
+    items += [
+        ("Localities", reverse("localities:list")),
+        ("Community assets", reverse("assets:list")),
+        ("Learning", reverse("learning:list")),
+    ]
     if user.role == Role.ADMINISTRATOR or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     items.append(("Security", reverse("mfa_index")))

@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two models have a "kind": name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "localities.models.Organisation.Kind",
+        "CommunityAssetKindEnum": "localities.models.CommunityAsset.Kind",
+    },
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from localities.urls import asset_urlpatterns, learning_urlpatterns
 from thurrock_care import views
 
 # The admin signs in through allauth, so its login gets the same rate limits and MFA.
@@ -31,6 +32,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("localities/", include("localities.urls")),
     path("residents/", include("localities.resident_urls")),
+    path("learning/", include((learning_urlpatterns, "learning"))),
+    path("assets/", include((asset_urlpatterns, "assets"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
 ]

@@ -8,6 +8,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from localities import queries as locality_queries
 from localities.models import Locality
 from thurrock_care import access
 from thurrock_care.accounts.models import Role, User
@@ -30,6 +31,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     }
     if user.role == Role.ADMINISTRATOR:
         context["accounts_by_role"] = accounts_by_role()
+    if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+        context["waiting_to_join"] = locality_queries.pending_join_requests_by_locality(user)
     return render(request, HOME_TEMPLATES[Role(user.role)], context)
 
 

@@ -31,3 +31,17 @@ def test_demo_data_refuses_to_run_in_production_without_force(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="for development"):
         call_command("load_demo_data")
+
+
+def test_demo_data_includes_the_ilt_once(capsys):
+    from localities.models import ActionItem, CommunityAsset, JoinRequest, LearningCycle, Meeting
+
+    models = [CommunityAsset, Meeting, ActionItem, LearningCycle, JoinRequest]
+    call_command("load_demo_data", force=True)
+    counts = [model.objects.count() for model in models]
+    call_command("load_demo_data", force=True)
+    assert [model.objects.count() for model in models] == counts
+    assert CommunityAsset.objects.count() >= 3
+    assert ActionItem.objects.filter(done=False).exists()
+    assert LearningCycle.objects.exists()
+    assert JoinRequest.objects.get().status == JoinRequest.Status.PENDING

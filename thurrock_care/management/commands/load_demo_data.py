@@ -5,6 +5,8 @@ only they) get an authenticator pre-enrolled; its secret is printed so a person 
 an authenticator app and sign in.
 """
 
+import datetime
+import uuid
 from datetime import date
 
 from allauth.mfa.models import Authenticator
@@ -16,10 +18,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import Consent, Locality, Membership, Organisation, StorySection
+from localities import services as ilt
+from localities.models import (
+    CommunityAsset,
+    Consent,
+    JoinRequest,
+    LearningCycle,
+    Locality,
+    Meeting,
+    Membership,
+    Neighbourhood,
+    Organisation,
+    StorySection,
+)
 from thurrock_care.accounts.models import Role, User
 
 DEMO_PASSWORD = "demo-password-thurrock"
+TEN_AM = datetime.time(10, 0)
 
 Kind = Organisation.Kind
 # (name, kind, localities by slug, description)
@@ -63,6 +78,24 @@ USERS = [
      "Thurrock Council Adult Social Care", ""),
 ]  # fmt: skip
 
+# (name, kind, neighbourhood, offer, when, where, cost)
+ASSETS = [
+    ("Purfleet Lunch Club", CommunityAsset.Kind.LUNCH_CLUB, "Purfleet",
+     "A hot two-course lunch and company.", "Wednesdays 12pm to 2pm",
+     "Purfleet Community Hall", "£4"),
+    ("Corringham Men's Shed", CommunityAsset.Kind.MICRO_ENTERPRISE, "Corringham",
+     "Woodwork, repairs and a cup of tea.", "Tuesdays and Thursdays 10am to 3pm",
+     "Corringham allotments", "Free"),
+    ("Grays Library Drop-in", CommunityAsset.Kind.DROP_IN_VENUE, "Grays",
+     "Talk to a Local Area Coordinator, no appointment needed.", "Mondays 10am to 12pm",
+     "Grays Library, Orsett Road", "Free"),
+    ("Tilbury Walking Group", CommunityAsset.Kind.GROUP, "Tilbury",
+     "Gentle walks along the riverside for all abilities.", "Saturdays 10am",
+     "Tilbury Fort car park", "Free"),
+]  # fmt: skip
+
+DEMO_JOIN_REQUEST_KEY = uuid.UUID("6a1f3c52-1f0e-4d1b-9a57-0c8f3a9d2e11")
+
 
 class Command(BaseCommand):
     help = "Load demo organisations and one demo user per role (idempotent)."
@@ -95,6 +128,20 @@ class Command(BaseCommand):
                     organisation=organisation,
                     defaults={"joined_on": timezone.localdate()},
                 )
+        users = self.load_users(localities, organisations)
+        self.load_ilt(localities, users)
+        load_demo_residents(users[0][0], organisations)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
+        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        for user, secret in users:
+            self.stdout.write(
+                f"  {user.get_role_display():<22} {user.email:<34} TOTP secret {secret}"
+            )
+        self.stdout.write(
+            "  Add a secret to an authenticator app (as a 'setup key', time-based) to get codes."
+        )
+
+    def load_users(self, localities: dict, organisations: dict) -> list[tuple[User, str]]:
         rows = []
         for email, full_name, role, organisation_name, where in USERS:
             user = User.objects.filter(email=email).first()
@@ -110,16 +157,63 @@ class Command(BaseCommand):
                 )
                 user.localities.set([localities[slug] for slug in where.split()])
             rows.append((user, enrol_totp(user)))
-        load_demo_residents(rows[0][0], organisations)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
-        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
-        for user, secret in rows:
-            self.stdout.write(
-                f"  {user.get_role_display():<22} {user.email:<34} TOTP secret {secret}"
+        return rows
+
+    def load_ilt(self, localities: dict, users: list[tuple[User, str]]) -> None:
+        """Community assets, a Grays ILT meeting with an open action, a learning cycle and a
+        request to join, each added once."""
+        by_role = {user.role: user for user, _ in users}
+        coordinator, practitioner = by_role[Role.COORDINATOR], by_role[Role.PRACTITIONER]
+        grays = localities["grays"]
+        for name, kind, neighbourhood, offer, when, where, cost in ASSETS:
+            if not CommunityAsset.objects.filter(name=name).exists():
+                ilt.create_asset(
+                    by=practitioner,
+                    neighbourhood=Neighbourhood.objects.get(name=neighbourhood),
+                    name=name,
+                    kind=kind,
+                    offer=offer,
+                    when=when,
+                    where=where,
+                    cost=cost,
+                )
+        if not Meeting.objects.filter(locality=grays).exists():
+            last_week = timezone.localdate() - datetime.timedelta(days=7)
+            meeting = ilt.create_meeting(
+                locality=grays,
+                by=coordinator,
+                starts_at=timezone.make_aware(datetime.datetime.combine(last_week, TEN_AM)),
+                place="Grays Library, meeting room 2",
+                attending=Organisation.objects.filter(memberships__locality=grays)[:4],
+                notes="Welcomed new members. Reviewed the Saturday drop-in trial.",
+                decisions="Run the Saturday drop-in for another month.",
             )
-        self.stdout.write(
-            "  Add a secret to an authenticator app (as a 'setup key', time-based) to get codes."
-        )
+            ilt.add_action_item(
+                meeting=meeting,
+                text="Ask the fire service to join the next drop-in for safe and well visits.",
+                owner=Organisation.objects.get(name="Thurrock CVS"),
+            )
+        question = "Would a Saturday drop-in reach people who work during the week?"
+        if not LearningCycle.objects.filter(question=question).exists():
+            ilt.create_learning_cycle(
+                locality=grays,
+                by=coordinator,
+                question=question,
+                status=LearningCycle.Status.TRYING,
+                tried="Three Saturday mornings at Grays Library.",
+                learned="Carers came who had never been to a weekday drop-in.",
+                next_steps="Try one more month, then decide with the ILT.",
+            )
+        if not JoinRequest.objects.filter(submission_key=DEMO_JOIN_REQUEST_KEY).exists():
+            ilt.submit_join_request(
+                locality=grays,
+                submission_key=DEMO_JOIN_REQUEST_KEY,
+                organisation_name="Chafford Hundred Knit and Natter",
+                kind=Organisation.Kind.VOLUNTARY_GROUP,
+                offer="A weekly knitting group: company for people who live alone.",
+                contact_name="Jean Harris",
+                contact_email="jean@knitandnatter.test",
+            )
 
 
 # (full name, preferred name, date of birth, postcode, neighbourhood, about me, what matters)
