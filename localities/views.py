@@ -471,17 +471,20 @@ def resident_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         **model_to_dict(resident, fields=services.DETAIL_FIELDS),
         "version": resident.version,
     }
-    form = EditResidentForm(request.POST or None, user=request.user, initial=initial)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = EditResidentForm(data, user=request.user, initial=initial)
     conflict = False
-    if form.is_valid():
+    if data is not None and form.is_valid():
         values = dict(form.cleaned_data)
         version = values.pop("version")
         try:
             services.update_resident(
                 resident=resident, by=request.user, version=version, request=request, **values
             )
-        except services.EditConflict:
+        except services.EditConflict as error:
+            # Keep what was typed and show what was saved; a second, informed save wins.
             conflict = True
+            data["version"] = str(error.current_version)
             resident.refresh_from_db()
         else:
             messages.success(request, "Their details have been saved.")

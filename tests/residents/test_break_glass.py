@@ -94,3 +94,12 @@ def test_managers_cannot_break_glass_and_review_is_for_coordinators(client, pers
     for role in (Role.PRACTITIONER, Role.PARTNER, Role.MANAGER, Role.WELLBEING_WORKER):
         client.force_login(personas[role])
         assert client.get(reverse("residents:break_glass_review")).status_code == 404
+
+
+def test_the_coordinator_home_page_counts_break_glass_to_review(client, outsider, coordinator,
+                                                                resident):  # fmt: skip
+    client.force_login(outsider)
+    client.post(reverse("residents:break_glass"),
+                {"nhs_number": resident.nhs_number, "reason": "Safeguarding concern"})  # fmt: skip
+    client.force_login(coordinator)
+    assert "1 break-glass access to review" in client.get(reverse("home")).text

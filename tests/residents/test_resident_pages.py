@@ -272,3 +272,10 @@ def test_concurrent_edits_never_silently_overwrite(client, practitioner, coordin
     assert 'value="01375 222222"' in response.text
     resident.refresh_from_db()
     assert resident.phone == "01375 111111"
+    # Having seen it, they save again on purpose: now theirs is kept.
+    version = response.context["form"]["version"].value()
+    assert (
+        client.post(url, {**data, "version": version, "phone": "01375 222222"}).status_code == 302
+    )
+    resident.refresh_from_db()
+    assert resident.phone == "01375 222222"
