@@ -53,3 +53,12 @@ def test_home_offers_resident_search_to_roles_that_see_residents(client, persona
     client.force_login(personas[role])
     text = client.get(reverse("home")).text
     assert ('action="/residents/"' in text) is (role != Role.MANAGER)
+
+
+def test_the_greeting_uses_the_first_name_not_a_title():
+    from thurrock_care.accounts.models import User
+
+    assert User(full_name="Dr Connor Rogers").get_short_name() == "Connor"
+    assert User(full_name="Mrs. Ann Lee").get_short_name() == "Ann"
+    assert User(full_name="Priya Patel").get_short_name() == "Priya"
+    assert User(full_name="", email="a@b.test").get_short_name() == "a@b.test"

@@ -13,6 +13,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lady", "lord"}
+)
+
 # Managers see aggregates, never named residents; every other role must use MFA.
 ROLES_SEEING_RESIDENTS = frozenset(set(Role) - {Role.MANAGER})
 
@@ -73,7 +77,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, for a greeting: "Dr Connor Rogers" is "Connor"."""
+        words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in TITLES]
+        return words[0] if words else self.full_name or self.email
 
     @property
     def requires_mfa(self) -> bool:
