@@ -34,7 +34,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
         context["waiting_to_join"] = locality_queries.pending_join_requests_by_locality(user)
         grants = locality_queries.break_glass_to_review(user)
-        context["break_glass_to_review"] = grants.filter(reviewed_at__isnull=True).count()
+        if grants is not None:
+            context["break_glass_to_review"] = grants.filter(reviewed_at__isnull=True).count()
     return render(request, HOME_TEMPLATES[Role(user.role)], context)
 
 
