@@ -685,7 +685,7 @@ def resident_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survivor = visible_resident(request, pk)
     if not access.can_merge(request.user, survivor.neighbourhood.locality_id):
         raise Http404
-    form = MergeForm(request.POST or request.GET or None)
+    form = MergeForm(request.POST if request.method == "POST" else (request.GET or None))
     duplicate = None
     if form.is_valid():
         duplicate = (
