@@ -106,7 +106,7 @@ def test_break_glass_and_review(page: Page, live_server, personas, grays):
     sign_in(page, live_server.url, outsider)
     page.goto(f"{live_server.url}/residents/?q=glass")
     expect(page.get_by_role("heading", name="No residents found")).to_be_visible()
-    page.get_by_role("link", name="request access").click()
+    page.get_by_role("link", name="request access", exact=True).click()
     check_page(page, "break-glass-request")
     page.get_by_label("Full name").fill("Glass Resident")
     page.get_by_label("Date of birth").fill("02/01/1940")
