@@ -76,6 +76,7 @@ class LocalitySlugField(serializers.SlugField):
 
     def to_internal_value(self, data: str) -> Locality:  # type: ignore[override]
         slug = super().to_internal_value(data)
+        self.run_validators(slug)  # the slug's format, before it reaches the database
         locality = Locality.objects.filter(slug=slug).first()
         if locality is None:
             raise serializers.ValidationError(f"There is no locality '{slug}'.")

@@ -92,6 +92,10 @@ def test_memberships_filter_by_locality(api, practitioner, grays):
     assert [r["organisation"]["name"] for r in results] == ["Grays Org"]
     assert results[0]["locality"] == "grays"
     assert api.get(reverse("api:membership-list"), {"locality": "x"}).status_code == 400
+    # Found by the fuzzer: a NUL character never reaches PostgreSQL (which would refuse it).
+    bad = api.get(reverse("api:membership-list"), {"locality": "gr\x00ays"})
+    assert bad.status_code == 400
+    assert "locality" in bad.json()
 
 
 def test_coordinators_create_meetings_with_carried_over_actions(api, personas, grays):
