@@ -383,11 +383,7 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 MAX_ID = 2**63 - 1  # the largest bigint, so that a huge number is a 400, not a database error
 
 
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Bad input: each field's messages, as {field: [message, …]}.",
-)
-NOT_FOUND = OpenApiResponse(
+RESIDENT_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such resident, or not one the caller has a need to know."
 )
 
@@ -553,11 +549,6 @@ class DuplicatesSerializer(serializers.Serializer):
     hidden = serializers.IntegerField(help_text="How many more the caller may not see.")
 
 
-class EditConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    version = serializers.IntegerField(help_text="The record's version now.")
-
-
 class OpenedFromSerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=200,
@@ -628,19 +619,19 @@ class NewConsentSerializer(serializers.Serializer):
     list=extend_schema(
         summary="Find residents",
         parameters=[SearchSerializer],
-        responses={200: ResidentSummarySerializer(many=True), 400: FIELD_ERRORS},
+        responses={200: ResidentSummarySerializer(many=True), 400: VALIDATION_ERROR},
     ),
     retrieve=extend_schema(
         summary="A resident's details (the view is in the audit trail)",
         parameters=[OpenedFromSerializer],
-        responses={200: ResidentSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+        responses={200: ResidentSerializer, 400: VALIDATION_ERROR, 404: RESIDENT_NOT_FOUND},
     ),
     create=extend_schema(
         summary="Add a resident",
         request=NewResidentSerializer,
         responses={
             201: ResidentSerializer,
-            400: FIELD_ERRORS,
+            400: VALIDATION_ERROR,
             404: OpenApiResponse(ErrorSerializer, description="The caller's role sees no names."),
             409: OpenApiResponse(
                 DuplicatesSerializer,
@@ -653,10 +644,10 @@ class NewConsentSerializer(serializers.Serializer):
         request=ResidentChangesSerializer,
         responses={
             200: ResidentSerializer,
-            400: FIELD_ERRORS,
-            404: NOT_FOUND,
+            400: VALIDATION_ERROR,
+            404: RESIDENT_NOT_FOUND,
             409: OpenApiResponse(
-                EditConflictSerializer, description="Someone else changed the record since."
+                ConflictSerializer, description="Someone else changed the record since."
             ),
         },
     ),
@@ -749,11 +740,11 @@ class ResidentViewSet(viewsets.GenericViewSet):
                 request=request._request,
                 **values,
             )
-        except services.EditConflict:
+        except services.EditConflict as conflict:
             body = {
                 "detail": "Someone else changed this record since you read it. Read it again, "
                 "then send your changes with its new version.",
-                "version": Resident.objects.values_list("version", flat=True).get(pk=resident.pk),
+                "current_version": conflict.current_version,
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_object()).data)
@@ -762,13 +753,13 @@ class ResidentViewSet(viewsets.GenericViewSet):
         methods=["GET"],
         summary="A resident's consent decisions, the current one first",
         request=None,
-        responses={200: ConsentSerializer(many=True), 404: NOT_FOUND},
+        responses={200: ConsentSerializer(many=True), 404: RESIDENT_NOT_FOUND},
     )
     @extend_schema(
         methods=["POST"],
         summary="Record a new consent decision (it becomes the current one)",
         request=NewConsentSerializer,
-        responses={201: ConsentSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
+        responses={201: ConsentSerializer, 400: VALIDATION_ERROR, 404: RESIDENT_NOT_FOUND},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def consents(self, request: Request, pk: str) -> Response:

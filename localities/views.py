@@ -56,6 +56,11 @@ def _conflict(form: BaseForm, data: QueryDict, error: services.EditConflict) -> 
     form.add_error(None, str(error))
 
 
+def form_status(request: HttpRequest) -> int:
+    """200 for a new form, 400 for one sent back with errors."""
+    return 400 if request.method == "POST" else 200
+
+
 # Localities ------------------------------------------------------------------------------
 
 
@@ -219,7 +224,7 @@ def meeting_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         messages.success(request, "The meeting has been added.")
         return redirect("localities:meeting", slug=slug, pk=meeting.pk)
     context = {"locality": locality, "form": form}
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     return render(request, "localities/meeting_form.html", context, status=status)
 
 
@@ -237,7 +242,7 @@ def meeting_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         except services.EditConflict as error:
             _conflict(form, data, error)
     context = {"locality": meeting.locality, "meeting": meeting, "form": form}
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     return render(request, "localities/meeting_form.html", context, status=status)
 
 
@@ -303,7 +308,7 @@ def learning_create(request: AuthenticatedRequest) -> HttpResponse:
         cycle = services.create_learning_cycle(by=request.user, **form.cleaned_data)
         messages.success(request, "The learning cycle has been added.")
         return redirect("learning:detail", pk=cycle.pk)
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     return render(request, "localities/learning_form.html", {"form": form}, status=status)
 
 
@@ -320,7 +325,7 @@ def learning_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return redirect("learning:detail", pk=pk)
         except services.EditConflict as error:
             _conflict(form, data, error)
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     context = {"form": form, "cycle": cycle}
     return render(request, "localities/learning_form.html", context, status=status)
 
@@ -354,7 +359,7 @@ def asset_create(request: AuthenticatedRequest) -> HttpResponse:
         asset = services.create_asset(by=request.user, **form.cleaned_data)
         messages.success(request, f"{asset.name} has been added to the directory.")
         return redirect("assets:list")
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     return render(request, "localities/asset_form.html", {"form": form}, status=status)
 
 
@@ -370,7 +375,7 @@ def asset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return redirect("assets:list")
         except services.EditConflict as error:
             _conflict(form, data, error)
-    status = 400 if form.is_bound else 200
+    status = form_status(request)
     context = {"form": form, "asset": asset}
     return render(request, "localities/asset_form.html", context, status=status)
 
@@ -393,11 +398,6 @@ def visible_resident(request: AuthenticatedRequest, pk: int) -> Resident:
 def require_resident_role(request: AuthenticatedRequest) -> None:
     if not access.sees_named_residents(request.user):
         raise Http404
-
-
-def form_status(request: HttpRequest) -> int:
-    """200 for a new form, 400 for one sent back with errors."""
-    return 400 if request.method == "POST" else 200
 
 
 @login_required

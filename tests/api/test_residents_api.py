@@ -320,7 +320,7 @@ def test_patch_with_a_stale_version_is_a_409_and_changes_nothing(practitioner, s
     assert first.status_code == 200
     response = api.patch(detail(siobhan), {"phone": "01375 222222", "version": 1}, format="json")
     assert response.status_code == 409
-    assert response.json()["version"] == 2
+    assert response.json()["current_version"] == 2  # the same 409 body as community assets
     siobhan.refresh_from_db()
     assert (siobhan.phone, siobhan.version) == ("01375 111111", 2)
     assert Event.objects.filter(resident_id=siobhan.pk, action=Action.CHANGED).count() == 1
