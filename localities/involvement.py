@@ -26,6 +26,12 @@ def named_in_current_consent(user: User) -> Q:
     return Q(pk__in=consents.values("resident_id"))
 
 
+def added_the_record(user: User) -> Q:
+    """Whoever added a record sees it: nobody writes a record they then cannot see (a partner
+    who meets someone new, say). What they may change is another rule (access.py)."""
+    return Q(created_by=user)
+
+
 def holds_break_glass_grant(user: User) -> Q:
     grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
     return Q(pk__in=grants.values("resident_id"))

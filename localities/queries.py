@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from localities import search
@@ -23,16 +38,14 @@ from localities.models import (
     Merge,
     Neighbourhood,
     Organisation,
+    PossibleDuplicate,
     Resident,
     StoryEntry,
     StorySection,
 )
 from thurrock_care import access
-from thurrock_care.accounts.models import Role
+from thurrock_care.accounts.models import User
 from thurrock_care.audit.models import Event
-
-if TYPE_CHECKING:
-    from thurrock_care.accounts.models import User
 
 
 def members_by_kind(locality: Locality) -> list[tuple[str, list[Any]]]:
@@ -65,6 +78,39 @@ def pending_join_requests_by_locality(user: User) -> QuerySet[Locality]:
         .annotate(pending=Count("join_requests", filter=waiting))
         .filter(pending__gt=0)
         .order_by("name")
+    )
+
+
+# How alike a request's organisation name and a known one must be to be shown side by side.
+RESEMBLANCE = 0.4
+
+
+def resembling_organisations(join_request: JoinRequest) -> list[Organisation]:
+    """Known organisations a request to join may be from, most alike first: a similar name
+    (either name within the other: "Essex Police" and "Essex Police Community Policing
+    Team"), or the same contact address. Shown to the coordinator, who decides; never linked
+    by themselves."""
+    name = join_request.organisation_name
+    score = Greatest(
+        TrigramSimilarity("name", name),
+        TrigramWordSimilarity(name, "name"),
+        Func(F("name"), Value(name), function="word_similarity", output_field=FloatField()),
+    )
+    same_address = Q(contact_email__iexact=join_request.contact_email)
+    return list(
+        Organisation.objects.annotate(score=score)
+        .filter(Q(score__gte=RESEMBLANCE) | same_address)
+        .order_by("-score", "name")[:5]
+    )
+
+
+def account_with_address(email: str) -> User | None:
+    """An account already using the address typed into a public form (never changed by it)."""
+    return (
+        User.objects.filter(email__iexact=email)
+        .select_related("organisation")
+        .prefetch_related("localities")
+        .first()
     )
 
 
@@ -152,32 +198,15 @@ def search_results(user: User, text: str, *, include_inactive: bool = False) -> 
     return list(found.select_related("neighbourhood__locality")[: search.MAX_RESULTS])
 
 
-def duplicates_for(user: User, data: dict) -> dict | None:
-    """Likely duplicates of a record about to be created. Those the user may not see are
-    counted, not shown, so that nobody learns who else is known to the service."""
-    candidates = list(
-        search.likely_duplicates(
-            full_name=data["full_name"],
-            date_of_birth=data.get("date_of_birth"),
-            postcode=data.get("postcode", ""),
-            nhs_number=data.get("nhs_number", ""),
-        )
-    )
-    visible = set(
-        Resident.objects.visible_to(user)
-        .filter(pk__in=[c.pk for c in candidates])
-        .values_list("pk", flat=True)
-    )
-    if not candidates:
-        return None
-    shown = [c for c in candidates if c.pk in visible]
-    return {"visible": shown, "hidden": len(candidates) - len(shown)}
-
-
 def resident_page(user: User, pk: int) -> dict:
     """Everything the resident's page shows, in a fixed number of queries."""
+    same = OuterRef("pk")
     resident = (
         Resident.objects.select_related("neighbourhood__locality", "created_by")
+        .annotate(
+            user_can_change=Exists(Resident.objects.changeable_by(user).filter(pk=same)),
+            user_can_review=Exists(Resident.objects.reviewable_by(user).filter(pk=same)),
+        )
         .prefetch_related(
             Prefetch("story", queryset=StoryEntry.objects.select_related("written_by")),
             Prefetch(
@@ -194,11 +223,11 @@ def resident_page(user: User, pk: int) -> dict:
         )
         .get(pk=pk)
     )
+    may = cast(Any, resident)  # the annotations above
     story: dict[str, list[StoryEntry]] = {section: [] for section in StorySection.values}
     for entry in resident.story.all():
         story[entry.section].append(entry)
     consents = list(resident.consents.all())
-    locality_id = resident.neighbourhood.locality_id
     return {
         "resident": resident,
         "story": [
@@ -208,14 +237,15 @@ def resident_page(user: User, pk: int) -> dict:
         "consent": next((c for c in consents if c.is_current), None),
         "consent_history": [c for c in consents if not c.is_current],
         "can_see_sensitive": access.can_see_sensitive(user),
-        "can_review_access": access.can_review_access(user, locality_id),
-        "can_merge": access.can_merge(user, locality_id),
+        "can_change": may.user_can_change,
+        "can_review_access": may.user_can_review,
+        "can_merge": may.user_can_review,
         "merges": list(
             Merge.objects.filter(survivor=resident, reversed_at__isnull=True).select_related(
                 "duplicate"
             )
         )
-        if user.role == Role.ADMINISTRATOR
+        if access.reverses_merges(user)
         else [],
     }
 
@@ -225,13 +255,30 @@ def audit_events(resident_id: int, *, limit: int | None = 200) -> list[Event]:
     return list(events[:limit] if limit else events)
 
 
-def break_glass_to_review(user: User) -> QuerySet[BreakGlassGrant] | None:
+def break_glass_to_review(user: User) -> QuerySet[BreakGlassGrant]:
     """Break-glass grants a coordinator (their localities) or administrator (all) reviews."""
-    grants = BreakGlassGrant.objects.select_related(
-        "user__organisation", "resident__neighbourhood__locality", "reviewed_by"
-    ).order_by("reviewed_at", "-granted_at")
-    if user.role == Role.ADMINISTRATOR:
-        return grants
-    if user.role == Role.COORDINATOR:
-        return grants.filter(resident__neighbourhood__locality__in=user.localities.all())
-    return None
+    return (
+        BreakGlassGrant.objects.reviewable_by(user)
+        .select_related("user__organisation", "resident__neighbourhood__locality", "reviewed_by")
+        .order_by("reviewed_at", "-granted_at")
+    )
+
+
+def possible_duplicates_to_review(user: User) -> QuerySet[PossibleDuplicate]:
+    """Records added while a look-alike existed that their author could not see: for the
+    coordinators who see both (administrators: all), oldest first."""
+    return (
+        PossibleDuplicate.objects.reviewable_by(user)
+        .open()
+        .select_related(
+            "resident__neighbourhood__locality",
+            "resident__created_by__organisation",
+            "candidate__neighbourhood__locality",
+        )
+    )
+
+
+def current_consents(resident_ids: list[int]) -> dict[int, Consent]:
+    """Each resident's current consent decision, with the organisations it covers."""
+    consents = Consent.objects.filter(resident_id__in=resident_ids, is_current=True)
+    return {c.resident_id: c for c in consents.prefetch_related("organisations")}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from localities import views
+from localities.views import residents as views
 
 app_name = "residents"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
         name="break_glass_reviewed",
     ),
     path("merges/<int:merge_pk>/reverse/", views.merge_reverse, name="merge_reverse"),
+    path("possible-duplicates/", views.possible_duplicates, name="possible_duplicates"),
+    path(
+        "possible-duplicates/<int:flag_pk>/different/",
+        views.possible_duplicate_different,
+        name="possible_duplicate_different",
+    ),
     path("<int:pk>/", views.resident_detail, name="detail"),
     path("<int:pk>/edit/", views.resident_edit, name="edit"),
     path("<int:pk>/story/<str:section>/", views.resident_story, name="story"),

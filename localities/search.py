@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,21 +14,101 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest, Replace
 
 from localities.models import Resident, ResidentQuerySet
+from thurrock_care.forms import DATE_FORMATS
 
 NAME_SIMILARITY = 0.3  # word similarity of the typed name to a resident's name
 DUPLICATE_SIMILARITY = 0.5  # similarity of whole names that makes a likely duplicate
 POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
+NHS_NUMBER = re.compile(r"[0-9]{10}")
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$", re.IGNORECASE)
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
 MAX_RESULTS = 50
 
 
+# Marks that are accents, not parts of letters, dropped so that "Siobhán" is found by
+# "siobhan": the general combining diacritics (after NFKD they carry the accents of Latin, Greek
+# and Cyrillic: é, ό, ё), Cyrillic titlo, Hebrew points, Arabic vowel and hamza marks (optional
+# in writing: "أحمد" and "احمد" are one name) and variation selectors. Marks of other scripts
+# are parts of letters and are kept: a Devanagari vowel sign or virama, a Thai tone mark, the
+# Japanese voicing mark (が is not か).
+ACCENT_MARKS = (
+    (0x0300, 0x036F), (0x0483, 0x0489), (0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F),
+    (0x0670, 0x0670), (0x06D6, 0x06ED), (0x08CA, 0x08FF), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF), (0xFE00, 0xFE0F), (0xFE20, 0xFE2F), (0xE0100, 0xE01EF),
+)  # fmt: skip
+APOSTROPHES = "'`\u00b4\u02b9\u02bb\u02bc\u02be\u02bf\u2018\u2019\u2032\uff07\uff40"
+# Letters that are the same letter for a search but do not decompose into letter and accent;
+# and Arabic and Persian forms of one letter (as search engines fold them), tatweel dropped.
+LETTERS = {
+    "æ": "ae", "ð": "d", "đ": "d", "ħ": "h", "\u0131": "i", "ł": "l", "ø": "o", "œ": "oe",
+    "ŧ": "t", "þ": "th",
+    "\u0640": "", "\u0671": "\u0627", "\u0629": "\u0647", "\u0649": "\u064a",
+    "\u06cc": "\u064a", "\u06a9": "\u0643",
+}  # fmt: skip
+
+
+def _name_character(char: str) -> str | None:
+    """What normalise_name makes of one character (after NFKD and case folding)."""
+    category = unicodedata.category(char)
+    code = ord(char)
+    if char in LETTERS:
+        return LETTERS[char]
+    if category[0] == "M" and any(low <= code <= high for low, high in ACCENT_MARKS):
+        return None
+    if char in APOSTROPHES or category == "Cf":  # Cf: zero-width joiners, bidi marks, soft hyphen
+        return None  # nothing, not a space: the word stays whole
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    return char if category[0] in "LMN" else " "
+
+
+def _typed_character(char: str) -> str:
+    """What normalise_typed makes of one character (after NFKC, which leaves "٩" alone)."""
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    return "-" if category == "Pd" else char
+
+
+class _Table(dict[int, str | None]):
+    """A str.translate table worked out one character at a time, as characters are met."""
+
+    def __init__(self, character: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.character = character
+
+    def __missing__(self, code: int) -> str | None:
+        kept = self.character(chr(code))
+        if len(self) < 20_000:  # bounded: unusual input cannot grow it without end
+            self[code] = kept
+        return kept
+
+
+NAME_CHARACTERS = _Table(_name_character)
+TYPED_CHARACTERS = _Table(_typed_character)
+NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
+
+
 def normalise_name(text: str) -> str:
-    """Lower case, no accents, no apostrophes ("O'Leary" → "oleary"), single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub("['`\u2018\u2019]", "", text)  # straight and curly apostrophes
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    """A name as search compares it, in any script: case folded, accents and apostrophes
+    dropped ("O'Leary" → "oleary", "Łukasz" → "lukasz"), every letter, digit and mark that is
+    part of a letter kept ("अनिल", "李小龙"), words separated by single spaces."""
+    # Apostrophes go first: NFKD would turn the acute accent U+00B4 into a space and a mark.
+    text = unicodedata.normalize("NFKD", text.translate(NO_APOSTROPHES))
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(NAME_CHARACTERS)
+    # Recomposed, so that Korean is stored as syllables rather than jamo.
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def normalise_typed(text: str) -> str:
+    """A number, date or code as typed, in plain ASCII where it matters: full-width letters
+    and digits (as CJK keyboards type them), digits of any script ("٩٤٣" → "943"), and any
+    dash as "-"."""
+    return unicodedata.normalize("NFKC", text).translate(TYPED_CHARACTERS)
+
+
+def normalise_nhs_number(text: str) -> str:
+    """An NHS number as typed, without its spaces and dashes: "٩٤٣ ٤٧٦-٥٩١٩" → "9434765919"."""
+    return "".join(normalise_typed(text).replace("-", " ").split())
 
 
 def search_name(full_name: str, preferred_name: str = "") -> str:
@@ -67,10 +148,9 @@ class Query:
 
 def parse(text: str) -> Query:
     """What the user typed, read as a name, a date of birth, a postcode or an NHS number."""
-    text = " ".join(text.split())[:200]
+    text = normalise_typed(" ".join(text.split())[:200])
     query = Query()
-    digits = re.sub(r"[\s-]", "", text)
-    if len(digits) == 10 and digits.isdigit():
+    if NHS_NUMBER.fullmatch(digits := normalise_nhs_number(text)):
         query.nhs_number = digits
         return query
     if whole_date := parse_date(text):
@@ -135,7 +215,11 @@ def likely_duplicates(
         near |= Q(date_of_birth=date_of_birth)
     if postcode:
         near |= Q(postcode=postcode)
-    similar_name = Q(name_score__gte=DUPLICATE_SIMILARITY) | Q(compact_name=name.replace(" ", ""))
+    similar_name = Q(pk__in=[])
+    if name:  # a name with no letters or digits at all is like no other (nor like itself)
+        similar_name = Q(name_score__gte=DUPLICATE_SIMILARITY) | Q(
+            compact_name=name.replace(" ", "")
+        )
     candidates = (
         Resident.objects.exclude(status=Resident.Status.MERGED)
         .annotate(
@@ -152,3 +236,13 @@ def likely_duplicates(
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     return candidates[:10]
+
+
+def closely_named(residents: ResidentQuerySet, name: str, threshold: float) -> ResidentQuerySet:
+    """Residents whose whole name is close to `name` (already normalised): not a word of it,
+    the whole of it, so that "s" or "." is close to nobody."""
+    if not name.replace(" ", ""):
+        return residents.none()
+    return residents.annotate(whole_score=TrigramSimilarity("search_name", name)).filter(
+        Q(whole_score__gte=threshold) | Q(search_name=name)
+    )

@@ -1,5 +1,6 @@
 """Personas and shared fixtures: one user per role, each with MFA set up."""
 
+import json
 import time
 import uuid
 
@@ -51,6 +52,24 @@ def _fresh_cache():
     keys = list(client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Unit tests run tasks in-process, at once (an e-mail sent from a task lands in
+    mail.outbox); tests with a real worker (marked `integration`) keep eager mode off so
+    their tasks go through Redis to the worker. The app is configured already, so this sets
+    its conf directly (override_settings would not reach it)."""
+    from thurrock_care.celery import app
+
+    eager = (
+        request.node.get_closest_marker("integration") is None
+        and "celery_worker" not in request.fixturenames
+    )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
@@ -114,8 +133,12 @@ def personas(grays) -> dict:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker in its own process, on its own queue, on the test database."""
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker in its own process, on its own queue, on the test database.
+
+    Its e-mail goes to files in `mail_dir` (tests.mail_backends.WorkerOutboxBackend): see
+    the `worker_outbox` fixture.
+    """
     import os
     import subprocess
     import sys
@@ -128,7 +151,14 @@ def celery_worker(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     name = f"{queue}@localhost"
     db = connection.settings_dict
-    env = {**os.environ, "DATABASE_URL": database_url(db)}
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(db),
+        "EMAIL_BACKEND": "tests.mail_backends.WorkerOutboxBackend",
+        "TEST_MAIL_DIR": str(mail_dir),
+        "CELERY_QUEUE": queue,  # tasks the worker sends itself stay on its queue
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "thurrock_care", "worker", "--pool=solo",
          "--without-gossip", "--without-mingle", "-Q", queue, "-n", name, "--loglevel=WARNING"],
@@ -140,10 +170,74 @@ def celery_worker(django_db_setup, django_db_blocker):
         while not app.control.ping(destination=[name], timeout=0.5):
             assert process.poll() is None, "the Celery worker exited while starting"
             assert time.monotonic() < deadline, "the Celery worker did not start within 60 s"
-        yield SimpleNamespace(queue=queue, name=name)
+        yield SimpleNamespace(queue=queue, name=name, mail_dir=mail_dir)
     finally:
         process.terminate()
         process.wait(30)
+
+
+class WorkerOutbox:
+    """What the worker's mail server received (and how it should misbehave)."""
+
+    def __init__(self, worker) -> None:
+        self.worker = worker
+        self.dir = worker.mail_dir
+
+    def clear(self) -> None:
+        for path in self.dir.iterdir():
+            path.unlink()
+
+    def fail_next(self, count: int) -> None:
+        """The next `count` sends fail as if the server dropped the connection."""
+        (self.dir / "failures").write_text(str(count))
+
+    @property
+    def attempts(self) -> int:
+        path = self.dir / "attempts"
+        return len(path.read_text().splitlines()) if path.exists() else 0
+
+    @property
+    def messages(self) -> list[dict]:
+        return [json.loads(path.read_text()) for path in sorted(self.dir.glob("*.json"))]
+
+    def wait_for_messages(self, count: int = 1, timeout: float = 60) -> list[dict]:
+        """The messages, once `count` have arrived and the worker has nothing left to do (so
+        a duplicate would be here too)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            assert time.monotonic() < deadline, f"no {count} message(s) within {timeout} s"
+            time.sleep(0.1)
+        self.wait_until_idle(timeout)
+        return self.messages
+
+    def wait_until_idle(self, timeout: float = 60) -> None:
+        """Wait until the worker has nothing running, reserved or waiting to retry."""
+        from thurrock_care.celery import app
+
+        deadline = time.monotonic() + timeout
+        inspect = app.control.inspect(destination=[self.worker.name], timeout=1)
+        while True:
+            # A solo worker answers only between tasks: no answer means it is busy.
+            replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+            if all(replies) and not any(tasks for reply in replies for tasks in reply.values()):
+                return
+            assert time.monotonic() < deadline, f"the worker was still busy after {timeout} s"
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def worker_outbox(celery_worker):
+    """Tasks this test enqueues go to the real worker; its e-mail is read from here."""
+    from thurrock_care.celery import app
+
+    outbox = WorkerOutbox(celery_worker)
+    outbox.clear()
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_worker.queue
+    yield outbox
+    app.conf.task_default_queue = previous
+    outbox.wait_until_idle()  # nothing of this test's is left to land in the next one's
+    outbox.clear()
 
 
 def database_url(db: dict) -> str:

@@ -1,18 +1,26 @@
-"""The need-to-know gate: which residents a member of staff may see (DESIGN.md, "Access").
+"""Who may see and do what: every role rule of the product, and nowhere else.
 
-The rules live here, in one place. Resident.objects.visible_to(user) applies them, and every
-view, API endpoint, search, export and admin list of resident data starts from that queryset.
+Rules are plain functions of the user. Those about records return a `Q` over one model, so that
+each entity's gate is a QuerySet method (`Resident.objects.visible_to(user)`,
+`Meeting.objects.editable_by(user)`, …) built from them in one SQL query; views, the API, the
+administration site and services all start from those methods, never from a role check of
+their own.
+
+Residents (DESIGN.md, "Access: need to know"):
 
 - practitioners of a core organisation (council, NHS, Thurrock First) and coordinators see the
   residents of the localities they work in;
 - administrators see every record (they merge duplicates and reverse merges; audited);
 - everyone else sees a resident only while *involved*: each feature app registers what
   involvement means for it (localities: the user's organisation is named in the resident's
-  current consent to share; later, MDT invitations and Wellbeing Team support);
+  current consent to share, or the user added the record; later, MDT invitations and Wellbeing
+  Team support);
 - anyone may hold a time-limited break-glass grant for one resident;
 - managers see aggregates, never named residents: no rule lets them in.
 
-Rules return a Q over the Resident model, so the gate is one SQL query however many apply.
+Seeing is not changing: core practitioners and coordinators of the resident's locality (and
+administrators) change a resident's details, story, people and places, consent and status;
+everyone else who sees the record reads it and adds their own entries (feature apps).
 """
 
 from __future__ import annotations
@@ -35,6 +43,14 @@ _involvement_rules: list[Rule] = []
 # the resident face to face. Partners and break-glass readers see that there is a note, not it.
 SENSITIVE_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR, Role.WELLBEING_WORKER})
 
+# Who adds and updates community assets (the directory is borough-wide); managers only read.
+ASSET_EDITOR_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.COORDINATOR, Role.WELLBEING_WORKER, Role.PARTNER, Role.ADMINISTRATOR}
+)
+
+# Who writes learning cycles for the localities they work in.
+LEARNING_ROLES = frozenset({Role.COORDINATOR, Role.PRACTITIONER})
+
 
 def register_involvement(rule: Rule) -> Rule:
     """Add a way of being involved with a resident (call from an app's AppConfig.ready)."""
@@ -47,40 +63,165 @@ def nobody() -> Q:
     return Q(pk__in=[])
 
 
-def resident_filter(user: User) -> Q:
-    """The residents this user may see, as a filter on Resident."""
-    if not (user.is_authenticated and user.is_active) or user.role == Role.MANAGER:
-        return nobody()
-    if user.role == Role.ADMINISTRATOR:
-        return Q()
-    allowed = nobody()
-    if user.role == Role.COORDINATOR or (
-        user.role == Role.PRACTITIONER
+# --- Who someone is ----------------------------------------------------------------------------
+
+
+def is_active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_administrator(user: User) -> bool:
+    return is_active(user) and user.role == Role.ADMINISTRATOR
+
+
+def is_coordinator(user: User) -> bool:
+    return is_active(user) and user.role == Role.COORDINATOR
+
+
+def is_core_practitioner(user: User) -> bool:
+    """A practitioner of a core organisation: they work across their localities."""
+    return (
+        is_active(user)
+        and user.role == Role.PRACTITIONER
         and user.organisation is not None
         and user.organisation.is_core
-    ):
-        allowed |= Q(neighbourhood__locality__in=user.localities.all())
+    )
+
+
+def has_totp(user: User) -> bool:
+    """They have set up an authenticator app (two-factor authentication)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def requires_mfa(user: User) -> bool:
+    """Every role that can see named residents, and anyone who uses the administration site,
+    signs in with two-factor authentication."""
+    return sees_named_residents(user) or (is_active(user) and user.is_staff)
+
+
+def sees_administration(user: User) -> bool:
+    return is_active(user) and (user.role == Role.ADMINISTRATOR or user.is_staff)
+
+
+def sees_named_residents(user: User) -> bool:
+    """Roles that work with named residents at all (managers see figures only)."""
+    return is_active(user) and user.role != Role.MANAGER
+
+
+def can_see_sensitive(user: User) -> bool:
+    return is_active(user) and user.role in SENSITIVE_ROLES
+
+
+def edits_assets(user: User) -> bool:
+    return is_active(user) and user.role in ASSET_EDITOR_ROLES
+
+
+def reviews_records(user: User) -> bool:
+    """Coordinators and administrators review break-glass access and possible duplicates (of
+    the records resident_review_filter gives them)."""
+    return is_coordinator(user) or is_administrator(user)
+
+
+def reverses_merges(user: User) -> bool:
+    """A merge is reversed by an administrator only."""
+    return is_administrator(user)
+
+
+def sees_system_health(user: User) -> bool:
+    """Administrators, signed in with two-factor authentication, see /healthz's details."""
+    return is_administrator(user) and has_totp(user)
+
+
+def sees_every_locality(user: User) -> bool:
+    """Managers and administrators work borough-wide; everyone else in their own localities."""
+    return is_active(user) and user.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+# --- Localities (filters over Locality) ------------------------------------------------------
+
+
+def own_localities(user: User) -> Q:
+    """The localities a user works in (administrators: every one)."""
+    if is_administrator(user):
+        return Q()
+    return Q(staff=user) if is_active(user) else nobody()
+
+
+def coordinated_localities(user: User) -> Q:
+    """Localities whose ILT this user runs: a coordinator's own; every one for administrators.
+    Their coordinators decide requests to join, and write meetings and their actions."""
+    if is_administrator(user):
+        return Q()
+    return Q(staff=user) if is_coordinator(user) else nobody()
+
+
+def learning_localities(user: User) -> Q:
+    """Localities where this user writes learning cycles."""
+    if is_administrator(user):
+        return Q()
+    if is_active(user) and user.role in LEARNING_ROLES:
+        return Q(staff=user)
+    return nobody()
+
+
+def coordinators_of(locality_id: int) -> Q:
+    """The people (a filter over User) who coordinate a locality's ILT: told of break-glass."""
+    return Q(role=Role.COORDINATOR, is_active=True, localities=locality_id)
+
+
+def record_reviewers(locality_ids: list[int]) -> Q:
+    """The people (a filter over User) who may review records of any of these localities:
+    their coordinators, and administrators (resident_review_filter says which records)."""
+    return Q(is_active=True) & (
+        Q(role=Role.ADMINISTRATOR) | Q(role=Role.COORDINATOR, localities__in=locality_ids)
+    )
+
+
+# --- Residents (filters over Resident) -------------------------------------------------------
+
+
+def _locality_residents(user: User) -> Q:
+    return Q(neighbourhood__locality__in=user.localities.all())
+
+
+def resident_filter(user: User) -> Q:
+    """The residents this user may see."""
+    if not sees_named_residents(user):
+        return nobody()
+    if is_administrator(user):
+        return Q()
+    allowed = nobody()
+    if is_coordinator(user) or is_core_practitioner(user):
+        allowed |= _locality_residents(user)
     for rule in _involvement_rules:
         allowed |= rule(user)
     return allowed
 
 
-def can_see_sensitive(user: User) -> bool:
-    return user.role in SENSITIVE_ROLES
+def resident_change_filter(user: User) -> Q:
+    """The residents whose details, story, people and places, consent and status this user
+    may change: core practitioners and coordinators of the resident's locality, and
+    administrators. Partners, Wellbeing Team workers and break-glass readers read only."""
+    if is_administrator(user):
+        return Q()
+    if is_coordinator(user) or is_core_practitioner(user):
+        return _locality_residents(user)
+    return nobody()
 
 
-def sees_named_residents(user: User) -> bool:
-    """Roles that work with named residents at all (managers see figures only)."""
-    return user.is_authenticated and user.is_active and user.role != Role.MANAGER
+def resident_review_filter(user: User) -> Q:
+    """The residents whose access trail this user reviews, and whose duplicates they merge:
+    coordinators of the resident's locality, and administrators."""
+    if is_administrator(user):
+        return Q()
+    return _locality_residents(user) if is_coordinator(user) else nobody()
 
 
-def can_review_access(user: User, locality_id: int) -> bool:
-    """Coordinators of the locality and administrators see who looked at a record."""
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    return user.role == Role.COORDINATOR and user.localities.filter(pk=locality_id).exists()
-
-
-def can_merge(user: User, locality_id: int) -> bool:
-    """Duplicates are merged by administrators and by the locality's coordinators."""
-    return can_review_access(user, locality_id)
+def new_resident_localities(user: User) -> Q:
+    """Where this user may add a resident (a filter over Locality): only where they work, so
+    that nobody writes a record they cannot then see (administrators: anywhere)."""
+    if not sees_named_residents(user):
+        return nobody()
+    return own_localities(user)

@@ -37,14 +37,24 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(name, f"must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ConfigError(name, f"must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(name, f"must be {minimum} or more, not {raw!r}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from thurrock_care import access
-from thurrock_care.accounts.models import Role
+from thurrock_care.notifications.models import Notification
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -19,16 +20,20 @@ def navigation(request: HttpRequest) -> dict:
         ("Community assets", reverse("assets:list")),
         ("Learning", reverse("learning:list")),
     ]
-    if user.role == Role.ADMINISTRATOR or user.is_staff:
+    if access.sees_administration(user):
         items.append(("Administration", reverse("admin:index")))
+    items.append(("Notifications", reverse("notifications:list")))
     items.append(("Security", reverse("mfa_index")))
     path = request.path
+    # One indexed query, and only on pages that show the header.
+    unread = SimpleLazyObject(lambda: Notification.objects.inbox_of(user).unread().count())
     return {
         "nav_items": [
             {
                 "label": label,
                 "url": url,
                 "active": path == url or (url != "/" and path.startswith(url)),
+                "count": unread if label == "Notifications" else None,
             }
             for label, url in items
         ]

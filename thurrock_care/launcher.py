@@ -122,6 +122,8 @@ def manage(*args: str) -> None:
 def run() -> int:
     """Migrate, load demo data, then run web, worker and beat until Ctrl-C."""
     port = os.environ.get("PORT", "8000")
+    # E-mailed links (invitations) lead to this server, whatever its port.
+    os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
     VAR.mkdir(exist_ok=True)  # beat keeps its schedule state here
     with services():
         manage("migrate", "--no-input", "-v", "0")

@@ -6,6 +6,7 @@ one-line message naming the variable (see thurrock_care/config.py).
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -15,6 +16,7 @@ from thurrock_care.config import (
     ConfigError,
     celery_broker_url,
     env_bool,
+    env_choice,
     env_database,
     env_int,
     env_list,
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
     "thurrock_care",
     "thurrock_care.accounts",
     "thurrock_care.audit",
+    "thurrock_care.submissions",
+    "thurrock_care.notifications",
     "localities",
     "introductions",
     "mdt",
@@ -71,6 +75,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their caching; before the rest, so that
+    # their responses (redirects to sign in, say) are marked too.
+    "thurrock_care.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +122,20 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The client's address, for rate limits and the audit trail (thurrock_care.ratelimit.client_ip).
+# Behind N proxies that each append to X-Forwarded-For, the client is the N-th entry from the
+# right; 0 ignores the header. See docs/deploy.md ("TLS and the proxy").
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# allauth asks our adapter for the address; its own setting is kept in step regardless.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The product's own rate limits (thurrock_care.ratelimit.consume), written like allauth's:
+# "amount/period/per", comma-separated; period s, m, h or d, optionally with a number (5m);
+# per "ip" (the client's address) or "key" (what the caller counts by: an e-mail, a user).
+RATE_LIMITS = {
+    "join_request": "10/h/ip,5/h/key",  # key: the contact e-mail address
+    "break_glass": "10/h/key",  # key: the user's id
+}
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,8 +167,13 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's limits, on the address from thurrock_care.ratelimit.client_ip (see the adapter).
+# Failed passwords and authenticator codes: 5 in 5 minutes per account stops guessing one
+# account from any number of addresses; the per-address limit is generous because a council
+# office signs in through one NAT address, yet it still slows spraying many accounts from one.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login": "60/m/ip",
+    "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/m/key",
 }
 MFA_ADAPTER = "thurrock_care.accounts.adapters.MFAAdapter"
@@ -156,13 +182,18 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thurrock Care"
 
 REST_FRAMEWORK = {
+    # Token first: a caller who is not signed in gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["thurrock_care.api.IsStaffMemberWithMFA"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["thurrock_care.api.permissions.IsStaffMemberWithMFA"],
+    "DEFAULT_SCHEMA_CLASS": "thurrock_care.api.schema.Schema",
+    "DEFAULT_PAGINATION_CLASS": "thurrock_care.api.pagination.Pagination",
+    # JSON in, JSON out: any other body is a 415, any other Accept a 406.
+    "DEFAULT_PARSER_CLASSES": ["thurrock_care.api.parsers.SafeJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "thurrock_care.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -170,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The API of Thurrock's Integrated Locality Teams. Same access rules as the web.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for signed-in staff, like the API itself.
+    "SERVE_PERMISSIONS": ["thurrock_care.api.permissions.IsStaffMemberWithMFA"],
+    # PATCH bodies are our own serializers, whose required fields (`version`) are required.
+    "COMPONENT_SPLIT_PATCH": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -225,6 +260,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Thurrock Care <no-reply@thurrock-care.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Notifications (docs/notifications.md): their e-mails go through Django's EMAIL_BACKEND
+# ("django") or GOV.UK Notify ("notify": an API key and one template whose subject is
+# ((subject)) and whose body is ((body))).
+NOTIFICATIONS_EMAIL_BACKEND = env_choice(
+    "NOTIFICATIONS_EMAIL_BACKEND", "django", ["django", "notify"]
+)
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if NOTIFICATIONS_EMAIL_BACKEND == "notify":
+    _uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    if not re.search(f"-{_uuid}-{_uuid}$", NOTIFY_API_KEY):  # <name>-<service id>-<secret>
+        raise ConfigError("NOTIFY_API_KEY", "must be a GOV.UK Notify API key: <name>-<id>-<id>")
+    if not re.fullmatch(_uuid, NOTIFY_TEMPLATE_ID):
+        raise ConfigError("NOTIFY_TEMPLATE_ID", "must be the id of a GOV.UK Notify template")
+# How long a worker's claim on an e-mail holds before the sweeper hands it to another (a
+# worker that died mid-send); well above a send's 30-second time-out.
+NOTIFICATIONS_CLAIM_LEASE = env_int("NOTIFICATIONS_CLAIM_LEASE", 300, minimum=1)
+# A transient failure is retried after about this many seconds, doubling (up to 10 minutes);
+# an e-mail is given up after this many attempts.
+NOTIFICATIONS_RETRY_BACKOFF = env_int("NOTIFICATIONS_RETRY_BACKOFF", 5, minimum=1)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10, minimum=1)
+
 # Security. HTTPS_ONLY defaults to "not DEBUG": production is served over TLS (terminated by
 # a proxy in front of gunicorn, which sets X-Forwarded-Proto).
 HTTPS_ONLY = env_bool("HTTPS_ONLY", default=not DEBUG)
@@ -268,11 +326,21 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+# The queue tasks go to and workers take them from (tasks a worker sends, too: the sweeper's).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 # The one place periodic work is declared; run exactly one beat.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "thurrock_care.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
+    },
+    "notifications-sweep": {
+        "task": "thurrock_care.notifications.tasks.sweep",
+        "schedule": crontab(),  # every minute: e-mails held for quiet hours go at 07:00
+    },
+    "forget-old-submissions": {
+        "task": "thurrock_care.submissions.tasks.forget_old_submissions",
+        "schedule": crontab(hour=3, minute=17),
     },
 }
 

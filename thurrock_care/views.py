@@ -1,47 +1,35 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from localities import queries as locality_queries
-from localities.models import Locality
-from thurrock_care import access
-from thurrock_care.accounts.models import Role, User
+from thurrock_care import access, panels
+from thurrock_care.accounts.models import Role
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.celery import app as celery_app
 from thurrock_care.tasks import HEARTBEAT_KEY
+
+logger = logging.getLogger(__name__)
 
 HOME_TEMPLATES = {role: f"home/home_{role.value}.html" for role in Role}
 
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
+    """A greeting for the user's role, then the panels the apps registered for them
+    (thurrock_care/panels.py): this page imports no app of its own."""
     user = request.user
-    localities = Locality.objects.annotate(member_count=Count("memberships"))
-    if user.role not in (Role.MANAGER, Role.ADMINISTRATOR):
-        localities = localities.filter(staff=user)
-    context: dict[str, object] = {
-        "localities": localities,
-        "resident_search": access.sees_named_residents(user),
-    }
-    if user.role == Role.ADMINISTRATOR:
-        context["accounts_by_role"] = accounts_by_role()
-    if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
-        context["waiting_to_join"] = locality_queries.pending_join_requests_by_locality(user)
-        grants = locality_queries.break_glass_to_review(user)
-        if grants is not None:
-            context["break_glass_to_review"] = grants.filter(reviewed_at__isnull=True).count()
+    context = {"panels": panels.panels_for(user)}
     return render(request, HOME_TEMPLATES[Role(user.role)], context)
-
-
-def accounts_by_role() -> list[tuple[str, int]]:
-    counts = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("id")))
-    return [(role.label, counts.get(role.value, 0)) for role in Role]
 
 
 def _check_database() -> dict:
@@ -64,29 +52,52 @@ def _check_worker() -> dict:
     return {"ok": True, "workers": sorted(name for reply in replies for name in reply)}
 
 
+HEALTH_CHECKS = {"database": _check_database, "redis": _check_redis, "worker": _check_worker}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, Redis and worker health as JSON: 200 when all are well, else 503."""
+    """200 `{"status": "ok"}` when the database, Redis and a worker answer, else 503.
+
+    That is all the public learns: a failing check is logged with its error, and only
+    administrators see each check's details (worker names, beat's last heartbeat, errors).
+    """
     checks = {}
-    for name, check in [
-        ("database", _check_database),
-        ("redis", _check_redis),
-        ("worker", _check_worker),
-    ]:
+    for name, check in HEALTH_CHECKS.items():
         try:
             checks[name] = check()
-        except Exception as error:  # any failure is a failed check, reported by name
+        except Exception as error:  # any failure is a failed check, logged by name
+            logger.exception("Health check %r failed", name)
             checks[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable"}
+    if request.user.is_authenticated and access.sees_system_health(request.user):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """Where the administration site sends whoever it will not let in. Django's own admin
+    sign-in form would take a password with no authenticator code and no rate limit, and let
+    someone already signed in become another account: it is never shown. Someone signed out
+    signs in through allauth; someone signed in who is not an administrator is refused."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("The administration site is for administrators.")
+    return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
+
+
+def admin_password_change(request: HttpRequest, extra_context: dict | None = None):
+    """The administration site's own password page would change a password unaudited and
+    without allauth's checks: it leads to the account pages' one instead."""
+    return redirect("account_change_password")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    """Shown only for what the user may already see (reading a record they may not change,
+    say): anything they may not see at all is a 404, so that nothing's existence leaks."""
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

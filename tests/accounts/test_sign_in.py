@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import totp_code
@@ -98,6 +99,67 @@ def test_repeated_failed_sign_ins_are_rate_limited_with_a_clear_message(client, 
     assert "Too many failed login attempts" in response.text
 
 
+# Behind the TLS proxy every request comes from the proxy's address; the client's address is
+# the one the proxy appends to X-Forwarded-For.
+PROXY = "10.0.0.1"
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    # Only our setting: allauth must take the address from us (settings.py also copies it to
+    # ALLAUTH_TRUSTED_PROXY_COUNT, which our adapter makes irrelevant).
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def sign_in_from(client, address, email, password=PASSWORD):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+@pytest.mark.usefixtures("behind_one_proxy")
+def test_one_persons_wrong_passwords_do_not_lock_out_everyone_behind_the_proxy(
+    client, practitioner
+):
+    manager = UserFactory(role=Role.MANAGER)
+    for _ in range(30):
+        sign_in_from(client, "203.0.113.10", practitioner.email, password="wrong password")
+    response = sign_in_from(Client(), "198.51.100.20", manager.email)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+@pytest.mark.usefixtures("behind_one_proxy")
+def test_wrong_passwords_from_many_addresses_still_lock_that_account(client, practitioner):
+    for n in range(5):
+        response = sign_in_from(client, f"203.0.113.{n}", practitioner.email, password="wrong")
+        assert "Too many failed" not in response.text
+    response = sign_in_from(client, "198.51.100.20", practitioner.email)
+    assert "Too many failed login attempts" in response.text
+    assert client.get(reverse("home")).status_code == 302  # not signed in
+    manager = UserFactory(role=Role.MANAGER)
+    assert sign_in_from(Client(), "198.51.100.21", manager.email).url == reverse("home")
+
+
+@pytest.mark.usefixtures("behind_one_proxy")
+def test_one_address_trying_many_accounts_is_slowed_but_its_neighbours_are_not(
+    client, practitioner
+):
+    """20 failures in 5 minutes per address: room for an office behind one NAT address."""
+    for n in range(20):
+        # A different spoofed leftmost entry each time: only the proxy's entry counts.
+        forwarded = f"192.0.2.{n}, 203.0.113.10"
+        response = sign_in_from(client, forwarded, f"guess{n}@thurrock-care.test", "wrong")
+        assert "Too many failed" not in response.text
+    response = sign_in_from(client, "192.0.2.99, 203.0.113.10", practitioner.email)
+    assert "Too many failed login attempts" in response.text
+    response = sign_in_from(Client(), "203.0.113.11", practitioner.email)
+    assert response.url == reverse("mfa_authenticate")
+
+
 def test_there_is_no_public_sign_up(client):
     response = client.post(
         reverse("account_signup"),
@@ -116,6 +178,7 @@ def test_an_invitation_link_lets_the_invitee_choose_a_password(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         user = invite_user(
+            by=None,
             email="new.lac@thurrock-care.test",
             full_name="Nia Lac",
             role=Role.PRACTITIONER,
@@ -140,7 +203,7 @@ def test_an_invitation_link_lets_the_invitee_choose_a_password(
 def test_an_email_address_can_be_invited_only_once(grays):
     UserFactory(email="taken@thurrock-care.test")
     with pytest.raises(ValueError, match="already an account"):
-        invite_user(email="TAKEN@thurrock-care.test", full_name="X", role=Role.PARTNER)
+        invite_user(by=None, email="TAKEN@thurrock-care.test", full_name="X", role=Role.PARTNER)
 
 
 def test_sign_out_is_a_post_and_ends_the_session(client, manager):

@@ -61,7 +61,8 @@ def test_create_and_update_an_asset_with_a_version_check(api, practitioner):
     stale = api.patch(url, {"version": 1, "cost": "£5"}, format="json")
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 2
-    assert "Someone else changed this asset" in stale.json()["detail"]
+    # One 409 body for every record the API changes (the same words as for a resident).
+    assert "Someone else changed this since you read it" in stale.json()["detail"]
     assert CommunityAsset.objects.get().cost == "Free"
     missing = api.patch(url, {"cost": "£5"}, format="json")
     assert missing.status_code == 400
@@ -155,3 +156,38 @@ def test_the_schema_documents_the_ilt_endpoints(api, practitioner):
     ]:
         assert path in schema["paths"]
     assert "409" in schema["paths"]["/api/v1/community-assets/{id}/"]["patch"]["responses"]
+
+
+@pytest.mark.parametrize(("version", "status"), [(2147483647, 409), (2147483648, 400)])
+def test_an_impossible_version_is_a_409_or_400_not_a_server_error(
+    api, practitioner, version, status
+):
+    """Regression: version=2147483647 gave a 500 (integer out of range)."""
+    asset = CommunityAssetFactory(name="Knit Club")
+    api.force_authenticate(practitioner)
+    response = api.patch(
+        reverse("api:community-asset-detail", args=[asset.pk]),
+        {"version": version, "cost": "Free"},
+        format="json",
+    )
+    assert response.status_code == status
+    asset.refresh_from_db()
+    assert (asset.cost, asset.version) == ("", 1)
+
+
+def test_an_asset_sent_twice_with_a_key_is_added_once(api, practitioner):
+    import uuid
+
+    api.force_authenticate(practitioner)
+    body = {"name": "Key Club", "kind": "group",
+            "neighbourhood": Neighbourhood.objects.get(name="Grays").pk, "offer": "Tea",
+            "submission_key": str(uuid.uuid4())}  # fmt: skip
+    first = api.post("/api/v1/community-assets/", body, format="json")
+    second = api.post("/api/v1/community-assets/", body, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] == second.json()["id"]
+    assert "submission_key" not in first.json()
+    assert CommunityAsset.objects.filter(name="Key Club").count() == 1
+    reused = api.post("/api/v1/community-assets/", {**body, "name": "Other"}, format="json")
+    assert reused.status_code == 422
+    assert CommunityAsset.objects.count() == 1

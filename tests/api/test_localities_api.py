@@ -67,3 +67,15 @@ def test_browsable_docs_are_served_without_a_cdn(client, practitioner):
     assert "swagger-ui" in response.text
     assert "cdn." not in response.text
     assert "jsdelivr" not in response.text
+
+
+@pytest.mark.parametrize("slug", ["%00", "gr%00ays", "%F0%9F%98%80", "x" * 300])
+def test_a_locality_that_cannot_exist_is_a_json_404(slug, practitioner):
+    """Regression: /api/v1/localities/%00/ reached PostgreSQL, which refuses NUL (a 500)."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(practitioner)
+    response = api.get(f"/api/v1/localities/{slug}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

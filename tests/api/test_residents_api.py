@@ -1,7 +1,9 @@
 """The residents API: the same gate, validation, services and audit trail as the pages."""
 
 import datetime
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -11,7 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from localities.models import Consent, Locality, Resident
+from localities.models import Consent, Locality, PossibleDuplicate, Resident
 from tests.conftest import make_persona
 from tests.factories import ConsentFactory, OrganisationFactory, ResidentFactory, valid_nhs_number
 from thurrock_care.accounts.models import Role
@@ -181,13 +183,26 @@ def test_sensitive_information_is_hidden_from_a_partner_named_in_consent(persona
     assert body["full_name"] == "Siobhan O'Leary"
     assert "key_safety_information" not in body
     assert body["has_key_safety_information"] is True
-    # What they send for it is ignored.
-    changes = {"key_safety_information": "", "phone": "07000 000000", "version": 1}
+
+
+def test_a_partner_who_may_read_a_record_may_not_change_it(personas, siobhan, housing):
+    """Regression: a police partner named in consent could change details, record consent
+    and mark the resident as moved away. Partners read what they need; core practitioners
+    and coordinators of her locality change her record."""
+    partner = personas[Role.PARTNER]
+    ConsentFactory(resident=siobhan, organisations=[partner.organisation])
+    api = client_for(partner)
+    assert api.get(detail(siobhan)).status_code == 200
+    assert api.get(consents(siobhan)).status_code == 200
+    changes = {"phone": "07000 000000", "version": 1}
     response = api.patch(detail(siobhan), changes, format="json")
-    assert response.status_code == 200
-    assert "key_safety_information" not in response.json()
+    assert response.status_code == 403
+    assert "may read this record but not change it" in response.json()["detail"]
+    decision = {"decision": "declined", "decided_on": str(timezone.localdate())}
+    assert api.post(consents(siobhan), decision, format="json").status_code == 403
     siobhan.refresh_from_db()
-    assert (siobhan.key_safety_information, siobhan.phone) == ("Oxygen in use", "07000 000000")
+    assert (siobhan.phone, siobhan.version, siobhan.consents.count()) == ("", 1, 1)
+    assert not Event.objects.filter(resident_id=siobhan.pk).exclude(action=Action.VIEWED)
 
 
 # --- Creating a record ------------------------------------------------------------------------
@@ -227,6 +242,25 @@ def test_bad_input_is_a_400_naming_the_field(practitioner, field, value, message
     assert list(response.json()) == [field]
     assert message in response.json()[field][0]
     assert not Resident.objects.exists()
+
+
+def test_an_nhs_number_in_arabic_indic_digits_is_stored_in_ascii_and_found(practitioner):
+    typed = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in "999 000 0018")
+    full_width_postcode = "".join(chr(ord(c) + 0xFEE0) for c in "RM187AB")
+    api = client_for(practitioner)
+    data = new_resident(
+        full_name="محمد علي", preferred_name="", nhs_number=typed, postcode=full_width_postcode
+    )
+    response = api.post(LIST, data, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["nhs_number"], response.json()["postcode"]) == (
+        "9990000018", "RM18 7AB"
+    )  # fmt: skip
+    resident = Resident.objects.get()
+    assert (resident.nhs_number, resident.postcode) == ("9990000018", "RM18 7AB")
+    for query in ["9990000018", typed, "محمد علي"]:
+        results = api.get(LIST, {"q": query}).json()["results"]
+        assert [(r["id"], r["name"]) for r in results] == [(resident.pk, "محمد علي")]
 
 
 def test_a_name_whose_search_form_grows_when_normalised_is_saved(practitioner):
@@ -269,13 +303,56 @@ def test_a_likely_duplicate_is_a_409_until_confirmed(practitioner, siobhan):
         "partial_postcode": "RM17 6",
         "status": "active",
     }
-    assert body["hidden"] == 1
-    assert str(hidden.pk) not in str(body["duplicates"])
+    assert set(body) == {"detail", "duplicates"}  # nothing about records she may not see
+    assert str(hidden.pk) not in str(body)
     assert Resident.objects.count() == 2
 
     confirmed = api.post(LIST, {**again, "confirm_new": True}, format="json")
     assert confirmed.status_code == 201
     assert Resident.objects.count() == 3
+    # The look-alike she may not see is flagged for the coordinators, not shown to her.
+    flag = PossibleDuplicate.objects.get()
+    assert (flag.resident_id, flag.candidate) == (confirmed.json()["id"], hidden)
+
+
+def test_a_look_alike_the_caller_may_not_see_is_not_an_oracle(practitioner):
+    """Regression: the API answered 409 with `"hidden": 1`, telling the caller that the ILT
+    knows someone they may not see."""
+    hidden = ResidentFactory(
+        full_name="Grace Adeyemi",
+        date_of_birth=datetime.date(1939, 11, 30),
+        neighbourhood=Locality.objects.get(slug="tilbury-chadwell").neighbourhoods.first(),
+    )
+    data = new_resident(full_name="Grace Adeyemi", date_of_birth="1939-11-30", nhs_number="")
+    response = client_for(practitioner).post(LIST, data, format="json")
+    assert response.status_code == 201
+    assert "hidden" not in response.json()
+    assert PossibleDuplicate.objects.get().candidate == hidden
+
+
+def test_a_resident_can_only_be_added_where_the_caller_works(practitioner):
+    """Regression: a Grays practitioner could add a resident in Tilbury (201) and then get
+    404 on the record just made."""
+    api = client_for(practitioner)
+    response = api.post(LIST, new_resident(neighbourhood="Tilbury"), format="json")
+    assert response.status_code == 400
+    assert response.json()["neighbourhood"] == [
+        "Choose a neighbourhood in a locality where you work"
+    ]
+    assert not Resident.objects.exists()
+    made = api.post(LIST, new_resident(), format="json")
+    assert made.status_code == 201
+    assert api.get(reverse("api:resident-detail", args=[made.json()["id"]])).status_code == 200
+
+
+def test_a_partner_sees_the_record_they_added(personas):
+    partner = personas[Role.PARTNER]
+    api = client_for(partner)
+    details = new_resident()
+    del details["key_safety_information"]  # partners do not see it, so do not send it
+    made = api.post(LIST, details, format="json")
+    assert made.status_code == 201, made.json()
+    assert api.get(reverse("api:resident-detail", args=[made.json()["id"]])).status_code == 200
 
 
 def test_the_same_submission_key_twice_creates_one_record(practitioner, coordinator):
@@ -289,8 +366,69 @@ def test_the_same_submission_key_twice_creates_one_record(practitioner, coordina
     assert Event.objects.filter(action=Action.CREATED).count() == 1
     # Someone else's key does not lead to their record.
     stolen = client_for(coordinator).post(LIST, data, format="json")
-    assert stolen.status_code == 400
+    assert stolen.status_code == 422
     assert "submission_key" in stolen.json()
+
+
+def test_a_submission_key_reused_with_another_body_is_a_422(practitioner):
+    """Regression: the earlier record came back with 201, as if the new body were saved."""
+    api = client_for(practitioner)
+    key = str(uuid.uuid4())
+    first = api.post(LIST, new_resident(submission_key=key), format="json")
+    assert first.status_code == 201
+    other = new_resident(submission_key=key, full_name="Someone Else Entirely", nhs_number="")
+    response = api.post(LIST, other, format="json")
+    assert response.status_code == 422
+    assert response.json() == {
+        "submission_key": ["This key was already used for a different request."]
+    }
+    assert Resident.objects.count() == 1
+
+
+def post_at_once(requests: list[tuple], url: str = LIST) -> list:
+    """Send the requests from as many threads, released together, each with its own database
+    connection (as five clients of a real server would)."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(requests))
+    tokens = {user.pk: Token.objects.get_or_create(user=user)[0].key for user, _ in requests}
+    clients = []
+    for user, body in requests:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens[user.pk]}")
+        clients.append((api, body))
+
+    def send(api, body):
+        try:
+            barrier.wait()
+            return api.post(url, body, format="json")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(lambda pair: send(*pair), clients))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_posts_of_one_person_make_one_record(grays):
+    """Regression: five simultaneous POSTs for the same person (no submission key) made four
+    records: the duplicate check was check-then-insert. Now the check and the insert hold a
+    lock on the person's identifying details."""
+    user = make_persona(Role.PRACTITIONER, grays)
+    responses = post_at_once([(user, new_resident())] * 5)
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409]
+    assert Resident.objects.count() == 1
+    assert Event.objects.filter(action=Action.CREATED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_posts_with_one_key_make_one_record(grays):
+    user = make_persona(Role.PRACTITIONER, grays)
+    body = new_resident(submission_key=str(uuid.uuid4()))
+    responses = post_at_once([(user, body)] * 5)
+    assert [r.status_code for r in responses] == [201] * 5
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert Resident.objects.count() == 1
 
 
 # --- Changing a record ------------------------------------------------------------------------
@@ -342,6 +480,18 @@ def test_bad_changes_are_a_400_naming_the_field(practitioner, siobhan, changes, 
     assert field in response.json()
     siobhan.refresh_from_db()
     assert siobhan.version == 1
+
+
+@pytest.mark.parametrize("version", [2147483647, 2147483646])
+def test_the_largest_versions_are_a_409_not_a_server_error(practitioner, siobhan, version):
+    """Regression: `version=2147483647` gave a 500 (integer out of range)."""
+    response = client_for(practitioner).patch(
+        detail(siobhan), {"phone": "07000 000000", "version": version}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["current_version"] == 1
+    siobhan.refresh_from_db()
+    assert (siobhan.phone, siobhan.version) == ("", 1)
 
 
 def test_put_is_not_offered(practitioner, siobhan):
@@ -433,3 +583,20 @@ def test_the_schema_documents_the_residents_api(practitioner):
     assert set(paths["/api/v1/residents/{id}/consents/"]) == {"get", "post"}
     assert {"400", "409"} <= set(paths["/api/v1/residents/"]["post"]["responses"])
     assert "409" in paths["/api/v1/residents/{id}/"]["patch"]["responses"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consent_sent_five_times_at_once_with_a_key_is_recorded_once(grays):
+    """Regression: five identical consent POSTs made five decisions; with a key, one."""
+    from localities.models import Consent
+
+    user = make_persona(Role.PRACTITIONER, grays)
+    resident = ResidentFactory()
+    body = {"decision": "declined", "decided_on": "2026-01-01",
+            "submission_key": str(uuid.uuid4())}  # fmt: skip
+    responses = post_at_once([(user, body)] * 5, url=consents(resident))
+    assert [r.status_code for r in responses] == [201] * 5
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert Consent.objects.filter(resident=resident).count() == 1
+    other = post_at_once([(user, {**body, "decision": "not_asked"})], url=consents(resident))
+    assert other[0].status_code == 422

@@ -44,7 +44,8 @@ def test_a_visitor_asks_to_join_and_the_coordinator_approves(
     page.get_by_role("link", name="Blackshots Befrienders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Blackshots Befrienders")
     check_page(page, "join-request")
-    page.get_by_role("button", name="Approve and invite").click()
+    page.get_by_label("A new organisation called Blackshots Befrienders").check()
+    page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Blackshots Befrienders has joined")
     check_page(page, "join-requests-approved")
 
@@ -131,3 +132,29 @@ def test_the_join_form_works_without_javascript_at_phone_width(browser, live_ser
     assert width <= WIDTHS["phone"], "the page scrolls sideways on a phone"
     context.close()
     assert JoinRequest.objects.count() == 1
+
+
+def test_a_request_that_resembles_a_known_organisation_is_decided_explicitly(
+    page: Page, live_server, personas, grays
+):
+    police = Organisation.objects.create(
+        name="Essex Police", kind="community_policing", contact_email="ilt@essex.police.test"
+    )
+    JoinRequest.objects.create(
+        locality=grays, organisation_name="Essex Police Community Policing Team",
+        kind="community_policing", offer="PCSOs.", contact_name="A Stranger",
+        contact_email=personas[Role.PARTNER].email,
+    )  # fmt: skip
+    sign_in(page, live_server.url, personas[Role.COORDINATOR])
+    page.goto(f"{live_server.url}/localities/grays/join-requests/")
+    page.get_by_role("link", name="Essex Police Community Policing Team").click()
+    expect(page.locator(".govuk-warning-text")).to_contain_text("resembles 1 organisation")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("An account already uses")
+    check_page(page, "join-request-resembling")
+    page.get_by_role("button", name="Approve", exact=True).click()  # nothing chosen yet
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose whether this is")
+    check_page(page, "join-request-approve-error")
+    page.get_by_label("Essex Police (already in Thurrock Care)").check()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Nobody was invited from the request")
+    assert police.memberships.filter(locality=grays).exists()

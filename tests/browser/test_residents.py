@@ -110,6 +110,7 @@ def test_break_glass_and_review(page: Page, live_server, personas, grays):
     check_page(page, "break-glass-request")
     page.get_by_label("Full name").fill("Glass Resident")
     page.get_by_label("Date of birth").fill("02/01/1940")
+    page.get_by_label("Postcode").fill("RM17 6SL")
     page.get_by_label("Why do you need to see this record?").fill("She is at the drop-in, unwell")
     page.get_by_role("button", name="Open the record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Glass Resident")
@@ -150,3 +151,35 @@ def test_find_and_add_without_javascript_at_phone_width(browser, live_server, pe
     expect(page.get_by_role("link", name="Phone Person")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]
     context.close()
+
+
+def test_a_look_alike_is_flagged_and_the_coordinator_merges_it(
+    page: Page, live_server, personas, grays
+):
+    """A partner adds someone the ILT already knows but they may not see: they are told
+    nothing; the coordinator finds the pair on their home page, compares and merges."""
+    known = ResidentFactory(full_name="Grace Adeyemi", date_of_birth=datetime.date(1939, 11, 30))
+    sign_in(page, live_server.url, personas[Role.PARTNER])
+    page.goto(f"{live_server.url}/residents/new/")
+    page.get_by_label("Full name").fill("Grace Adeyemi")
+    page.get_by_label("Date of birth (optional)").fill("30/11/1939")
+    page.get_by_label("Neighbourhood").select_option(label="Grays (Grays)")
+    page.get_by_role("button", name="Add resident").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grace Adeyemi")
+    expect(page.get_by_text("may be someone we already know")).to_have_count(0)
+    expect(page.get_by_role("link", name="Change details")).to_have_count(0)  # reads only
+    check_page(page, "resident-added-by-partner")
+    added = Resident.objects.exclude(pk=known.pk).get()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server.url, personas[Role.COORDINATOR])
+    page.get_by_role("link", name="1 possible duplicate to review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicate records")
+    check_page(page, "possible-duplicates")
+    page.get_by_role("link", name=f"Compare and merge {added.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merge a duplicate into this record")
+    check_page(page, "possible-duplicate-merge")
+    page.get_by_role("button", name=f"Merge {added.reference} into {known.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grace Adeyemi")
+    page.goto(f"{live_server.url}/residents/possible-duplicates/")
+    expect(page.get_by_text("Nothing to review.")).to_be_visible()

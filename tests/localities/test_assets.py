@@ -4,8 +4,8 @@ import factory
 import pytest
 from django.urls import reverse
 
-from localities import services
 from localities.models import CommunityAsset, Neighbourhood
+from localities.services import ilt as services
 from tests.factories import CommunityAssetFactory
 from thurrock_care.accounts.models import Role
 
@@ -134,7 +134,7 @@ def test_a_concurrent_edit_keeps_the_typed_input(client, practitioner, coordinat
         reverse("assets:edit", args=[asset.pk]),
         asset_data(name="Knit Club (typed)", version=1, active="on"),
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # one status for every edit conflict on the web
     assert "Someone else changed this while you were editing" in response.text
     assert 'value="Knit Club (typed)"' in response.text
     assert 'value="Tuesdays 2pm to 4pm"' in response.text
@@ -155,3 +155,17 @@ def test_long_results_are_paged_keeping_the_search(client, practitioner):
     assert "Page 2 of 2" in second.text
     assert second.text.count('class="govuk-summary-card__title"') == 1
     assert client.get(reverse("assets:list"), {"page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize(("version", "status"), [("2147483647", 409), ("2147483648", 400)])
+def test_an_impossible_version_is_refused_not_a_server_error(client, practitioner, version, status):
+    """Regression: version=2147483647 overflowed PostgreSQL's integer (a 500)."""
+    asset = CommunityAssetFactory(name="Knit Club")
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("assets:edit", args=[asset.pk]), asset_data(name="Typed", version=version)
+    )
+    assert response.status_code == status
+    assert 'value="Typed"' in response.text
+    asset.refresh_from_db()
+    assert (asset.name, asset.version) == ("Knit Club", 1)

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from localities import services
 from localities.models import JoinRequest, Membership, Organisation
+from localities.services import ilt as services
 from tests.factories import JoinRequestFactory, OrganisationFactory, UserFactory
 from thurrock_care.accounts.models import Role, User
+from thurrock_care.audit.models import Action, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +91,15 @@ def test_the_service_is_idempotent_on_the_submission_key(grays):
     assert one.pk == two.pk
 
 
-def test_a_known_organisation_name_is_linked_whatever_its_case(client, grays):
-    known = OrganisationFactory(name="Blackshots Befrienders")
+def test_a_known_organisation_name_is_not_linked_by_the_public_form(client, grays):
+    OrganisationFactory(name="Blackshots Befrienders")
     client.post(
         reverse("localities:join", args=["grays"]),
         join_data(organisation_name="  BLACKSHOTS befrienders "),
     )
-    assert JoinRequest.objects.get().organisation == known
+    join_request = JoinRequest.objects.get()
+    assert join_request.organisation is None  # only a coordinator's decision links it
+    assert join_request.organisation_name == "BLACKSHOTS befrienders"
 
 
 def test_unknown_locality_has_no_join_form(client):
@@ -123,7 +126,12 @@ def test_coordinator_home_page_counts_waiting_requests(client, grays_coordinator
     assert reverse("localities:join_requests", args=["grays"]) in response.text
 
 
-def test_approving_adds_the_organisation_and_invites_the_contact(
+def approve(client, join_request, organisation="new", **extra):
+    url = reverse("localities:join_request_approve", args=["grays", join_request.pk])
+    return client.post(url, {"organisation": organisation}, **extra)
+
+
+def test_approving_a_new_organisation_adds_it_and_invites_the_contact(
     client, grays_coordinator, grays, mailoutbox, django_capture_on_commit_callbacks
 ):
     join_request = JoinRequestFactory(
@@ -133,10 +141,11 @@ def test_approving_adds_the_organisation_and_invites_the_contact(
         contact_name="Jo Baxter",
     )
     client.force_login(grays_coordinator)
+    detail = client.get(reverse("localities:join_request", args=["grays", join_request.pk]))
+    assert "A new organisation called Blackshots Befrienders" in detail.text
+    assert "resembles" not in detail.text
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("localities:join_request_approve", args=["grays", join_request.pk])
-        )
+        response = approve(client, join_request)
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Blackshots Befrienders")
     assert organisation.contact_email == "jo@befrienders.test"
@@ -157,26 +166,110 @@ def test_approving_adds_the_organisation_and_invites_the_contact(
     assert join_request.organisation == organisation
     follow = client.get(response.url)
     assert "Blackshots Befrienders has joined the Grays ILT" in follow.text
+    assert "jo@befrienders.test has been invited" in follow.text
     page = client.get(reverse("localities:detail", args=["grays"]))
     assert "Blackshots Befrienders" in page.text
     assert "New this month" in page.text
     assert "jo@befrienders.test" in page.text
+    # The decision and everything it touched are in the audit trail, naming the coordinator.
+    actions = {
+        Action.JOIN_APPROVED: join_request.pk,
+        Action.ORGANISATION_CREATED: organisation.pk,
+        Action.MEMBERSHIP_ADDED: membership.pk,
+        Action.ACCOUNT_INVITED: invited.pk,
+    }
+    for action, subject in actions.items():
+        event = Event.objects.get(action=action)
+        assert (event.actor, event.object_id) == (grays_coordinator, subject)
 
 
-def test_approving_a_contact_who_has_an_account_adds_the_locality(
-    administrator, grays, asop, mailoutbox, django_capture_on_commit_callbacks
+def test_approving_never_widens_an_existing_account(
+    client, grays_coordinator, grays, asop, mailoutbox, django_capture_on_commit_callbacks
 ):
-    existing = UserFactory(email="Jo@Befrienders.test", role=Role.PARTNER, localities=[asop])
-    known = OrganisationFactory(name="Blackshots Befrienders")
+    """Regression: approval used to add the locality to any account whose address matched
+    the one typed into the public form (a Tilbury practitioner then saw every Grays resident)."""
+    elsewhere = OrganisationFactory(kind=Organisation.Kind.ADULT_SOCIAL_CARE)
+    existing = UserFactory(
+        email="Jo@Befrienders.test", role=Role.PRACTITIONER, organisation=elsewhere,
+        localities=[asop],
+    )  # fmt: skip
     join_request = JoinRequestFactory(
-        organisation=known, organisation_name=known.name, contact_email="jo@befrienders.test"
+        organisation_name="Blackshots Befrienders", contact_email="jo@befrienders.test"
     )
+    client.force_login(grays_coordinator)
+    detail = client.get(reverse("localities:join_request", args=["grays", join_request.pk]))
+    assert "An account already uses Jo@Befrienders.test" in detail.text
+    assert "Approving will not change it" in detail.text
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_join_request(join_request=join_request, by=administrator)
-    assert set(existing.localities.all()) == {asop, grays}
+        response = approve(client, join_request, follow=True)
+    assert "already has an account: it has not been changed" in response.text
+    existing.refresh_from_db()
+    assert list(existing.localities.all()) == [asop]
+    assert (existing.organisation, existing.role) == (elsewhere, Role.PRACTITIONER)
     assert mailoutbox == []
-    assert Organisation.objects.filter(name__iexact="blackshots befrienders").count() == 1
-    assert Membership.objects.filter(organisation=known, locality=grays).exists()
+    assert User.objects.filter(email__iexact="jo@befrienders.test").count() == 1
+    assert Membership.objects.filter(
+        organisation__name="Blackshots Befrienders", locality=grays
+    ).exists()
+    assert not Event.objects.filter(object_type="accounts.user").exists()
+
+
+def test_a_stranger_is_never_attached_to_a_known_organisation_by_its_name(
+    client, grays_coordinator, grays, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Regression: a stranger who typed a name like a known organisation's became a partner
+    member *of that organisation*. The coordinator now sees the resemblance and decides."""
+    police = OrganisationFactory(
+        name="Essex Police", kind=Organisation.Kind.COMMUNITY_POLICING,
+        contact_email="ilt@essex.police.test",
+    )  # fmt: skip
+    join_request = JoinRequestFactory(
+        organisation_name="Essex Police Community Policing Team",
+        kind=Organisation.Kind.COMMUNITY_POLICING,
+        contact_email="stranger@example.test",
+    )
+    client.force_login(grays_coordinator)
+    detail = client.get(reverse("localities:join_request", args=["grays", join_request.pk]))
+    assert "This request resembles 1 organisation already in Thurrock Care" in detail.text
+    assert "Essex Police (contact ilt@essex.police.test)" in detail.text
+    assert f'value="{police.pk}"' in detail.text  # offered as a choice, not chosen
+    # The coordinator decides it is the known one: it joins, and nobody is invited from the
+    # address typed into the form.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = approve(client, join_request, organisation=str(police.pk), follow=True)
+    assert "Nobody was invited from the request" in response.text
+    assert Membership.objects.filter(organisation=police, locality=grays).exists()
+    assert not User.objects.filter(email="stranger@example.test").exists()
+    assert mailoutbox == []
+    assert Event.objects.get(action=Action.JOIN_APPROVED).details["new_organisation"] is False
+
+
+def test_approving_as_new_an_organisation_that_exists_by_that_name_is_refused(
+    client, grays_coordinator
+):
+    OrganisationFactory(name="Blackshots Befrienders")
+    join_request = JoinRequestFactory(organisation_name="blackshots befrienders")
+    client.force_login(grays_coordinator)
+    response = approve(client, join_request, follow=True)
+    assert "There is already an organisation called blackshots befrienders" in response.text
+    join_request.refresh_from_db()
+    assert join_request.is_pending
+    assert not User.objects.filter(email=join_request.contact_email).exists()
+    assert not Event.objects.exists()
+
+
+def test_only_a_resembling_organisation_can_be_chosen(client, grays_coordinator):
+    unrelated = OrganisationFactory(name="Thurrock Council Housing")
+    join_request = JoinRequestFactory(organisation_name="Blackshots Befrienders")
+    client.force_login(grays_coordinator)
+    response = approve(client, join_request, organisation=str(unrelated.pk))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    response = approve(client, join_request, organisation="")
+    assert response.status_code == 400
+    assert "Choose whether this is a new organisation or a known one" in response.text
+    join_request.refresh_from_db()
+    assert join_request.is_pending
 
 
 def test_declining_needs_a_reason(client, grays_coordinator):
@@ -196,12 +289,14 @@ def test_declining_needs_a_reason(client, grays_coordinator):
     detail = client.get(reverse("localities:join_request", args=["grays", join_request.pk]))
     assert "They work in Tilbury" in detail.text
     assert "Approve and invite" not in detail.text
+    assert "join_request_approve" not in detail.text
+    assert "/approve/" not in detail.text
 
 
 def test_deciding_twice_is_refused_with_a_clear_message(client, grays_coordinator):
     join_request = JoinRequestFactory()
     client.force_login(grays_coordinator)
-    client.post(reverse("localities:join_request_approve", args=["grays", join_request.pk]))
+    approve(client, join_request)
     response = client.post(
         reverse("localities:join_request_decline", args=["grays", join_request.pk]),
         {"reason": "Changed my mind"},
@@ -211,9 +306,7 @@ def test_deciding_twice_is_refused_with_a_clear_message(client, grays_coordinato
     assert escape(grays_coordinator.full_name) in response.text
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.APPROVED
-    again = client.post(
-        reverse("localities:join_request_approve", args=["grays", join_request.pk]), follow=True
-    )
+    again = approve(client, join_request, follow=True)
     assert "It cannot be decided again" in again.text
     assert Membership.objects.count() == 1
 
@@ -263,15 +356,66 @@ def test_anonymous_visitors_cannot_see_requests(client):
     assert response.url.startswith(reverse("account_login"))
 
 
+def group(n: int) -> dict:
+    return join_data(organisation_name=f"Group {n}", contact_email=f"contact{n}@group.test")
+
+
 def test_a_flood_of_requests_from_one_address_is_slowed_down(client, grays):
     url = reverse("localities:join", args=["grays"])
     for n in range(10):
-        assert client.post(url, join_data(organisation_name=f"Group {n}")).status_code == 302
-    response = client.post(url, join_data(organisation_name="Group 11"))
+        assert client.post(url, group(n)).status_code == 302
+    response = client.post(url, group(11))
     assert response.status_code == 429
     assert "Too many requests have been sent from your network" in response.text
     assert 'value="Group 11"' in response.text
     assert JoinRequest.objects.count() == 10
+
+
+# Behind the TLS proxy every request comes from the proxy's address; the client's address is
+# the one the proxy appends to X-Forwarded-For.
+PROXY = "10.0.0.1"
+
+
+def post_from(client, address: str, data: dict):
+    url = reverse("localities:join", args=["grays"])
+    return client.post(url, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address)
+
+
+def test_behind_the_proxy_one_clients_flood_does_not_stop_another(client, grays, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        assert post_from(client, "203.0.113.10", group(n)).status_code == 302
+    response = post_from(client, "203.0.113.10", group(11))
+    assert response.status_code == 429
+    assert "Too many requests have been sent from your network" in response.text
+    assert 'value="Group 11"' in response.text
+    assert post_from(client, "198.51.100.20", group(12)).status_code == 302
+    assert JoinRequest.objects.count() == 11
+
+
+def test_requests_for_one_email_are_limited_from_whatever_address(client, grays, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    spellings = ["jo@befrienders.test", "JO@befrienders.test", " Jo@Befrienders.Test "]
+    for n in range(5):
+        data = join_data(organisation_name=f"Group {n}", contact_email=spellings[n % 3])
+        assert post_from(client, f"203.0.113.{n}", data).status_code == 302
+    data = join_data(organisation_name="Group 6", contact_email="jo@BEFRIENDERS.test")
+    response = post_from(client, "203.0.113.6", data)
+    assert response.status_code == 429
+    assert "or for this e-mail address" in response.text
+    assert 'value="jo@BEFRIENDERS.test"' in response.text
+    other = join_data(contact_email="sam@befrienders.test")
+    assert post_from(client, "203.0.113.6", other).status_code == 302
+    assert JoinRequest.objects.count() == 6
+
+
+def test_a_spoofed_or_garbage_header_neither_escapes_the_limit_nor_fails(client, grays, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        assert post_from(client, f"192.0.2.{n}, 203.0.113.10", group(n)).status_code == 302
+    assert post_from(client, "192.0.2.99, 203.0.113.10", group(10)).status_code == 429
+    # Garbage counts against the proxy's own address, with no server error.
+    assert post_from(client, "203.0.113.10, not-an-address", group(11)).status_code == 302
 
 
 def test_administrator_home_page_lists_waiting_requests_in_every_locality(
@@ -283,3 +427,17 @@ def test_administrator_home_page_lists_waiting_requests_in_every_locality(
     text = client.get(reverse("home")).text
     assert "1 request to join the Grays ILT waiting for a decision" in text
     assert "1 request to join the ASOP ILT waiting for a decision" in text
+
+
+def test_a_public_request_cannot_create_a_core_organisation(client, grays_coordinator):
+    """Anyone can say they are "Adult social care"; a core organisation's practitioners see
+    every resident of their localities, so such organisations are added by an administrator."""
+    join_request = JoinRequestFactory(
+        organisation_name="Adult Social Care Grays", kind=Organisation.Kind.ADULT_SOCIAL_CARE
+    )
+    client.force_login(grays_coordinator)
+    response = approve(client, join_request, follow=True)
+    assert "so an administrator adds them" in response.text
+    join_request.refresh_from_db()
+    assert join_request.is_pending
+    assert not Organisation.objects.filter(name="Adult Social Care Grays").exists()

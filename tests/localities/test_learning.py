@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from localities import services
 from localities.models import LearningCycle
+from localities.services import ilt as services
 from tests.factories import LearningCycleFactory
 from thurrock_care.accounts.models import Role
 
@@ -93,6 +93,7 @@ def test_editing_and_a_concurrent_edit(client, practitioner, grays):
     assert (cycle.learned, cycle.version) == ("Carers came.", 2)
     services.update_learning_cycle(
         cycle=cycle,
+        by=practitioner,
         version=2,
         locality=grays,
         question="Changed by someone else?",
@@ -102,7 +103,7 @@ def test_editing_and_a_concurrent_edit(client, practitioner, grays):
         next_steps="",
     )
     stale = client.post(url, cycle_data(grays, version=2, next_steps="My typed next step"))
-    assert stale.status_code == 400
+    assert stale.status_code == 409  # one status for every edit conflict on the web
     assert "Someone else changed this while you were editing" in stale.text
     assert "My typed next step" in stale.text
     cycle.refresh_from_db()
@@ -116,3 +117,20 @@ def test_navigation_has_community_assets_and_learning(client, personas, role):
     assert f'href="{reverse("assets:list")}"' in text
     assert f'href="{reverse("learning:list")}"' in text
     assert f'href="{reverse("localities:list")}"' in text  # existing items stay
+
+
+@pytest.mark.parametrize(("version", "status"), [("2147483647", 409), ("2147483648", 400)])
+def test_an_impossible_version_is_refused_not_a_server_error(
+    client, practitioner, grays, version, status
+):
+    """Regression: version=2147483647 overflowed PostgreSQL's integer (a 500)."""
+    cycle = LearningCycleFactory(question="First question?")
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("learning:edit", args=[cycle.pk]),
+        cycle_data(grays, version=version, learned="Typed learning"),
+    )
+    assert response.status_code == status
+    assert "Typed learning" in response.text
+    cycle.refresh_from_db()
+    assert (cycle.learned, cycle.version) == ("", 1)

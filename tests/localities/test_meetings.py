@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from localities import services
 from localities.models import ActionItem, Meeting
+from localities.services import ilt as services
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,
@@ -69,7 +69,7 @@ def test_marking_a_carried_item_done_closes_it_where_it_came_from(grays_coordina
         locality=last.locality, by=grays_coordinator, starts_at=THIS_MONTH
     )
     carried = meeting.items.get()
-    services.mark_action_item_done(item=carried)
+    services.mark_action_item_done(item=carried, by=grays_coordinator)
     origin.refresh_from_db()
     assert origin.done
     next_meeting = services.create_meeting(
@@ -186,6 +186,7 @@ def test_a_concurrent_edit_is_not_overwritten(client, grays_coordinator):
     # Someone else saves first.
     services.update_meeting(
         meeting=meeting,
+        by=grays_coordinator,
         version=1,
         starts_at=meeting.starts_at,
         place="Moved to Thurrock Hospital",
@@ -200,7 +201,7 @@ def test_a_concurrent_edit_is_not_overwritten(client, grays_coordinator):
         reverse("localities:meeting_edit", args=["grays", meeting.pk]),
         meeting_data(version=1, notes="My notes typed meanwhile"),
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # one status for every edit conflict on the web
     assert "Someone else changed this while you were editing" in response.text
     assert "My notes typed meanwhile" in response.text
     assert 'name="version" value="2"' in response.text  # a second, informed save may go ahead
@@ -221,3 +222,20 @@ def test_an_invalid_action_is_explained_not_an_error(client, grays_coordinator):
     assert "The action was not added" in response.text
     assert "Enter the action" in response.text
     assert not ActionItem.objects.exists()
+
+
+@pytest.mark.parametrize(("version", "status"), [("2147483647", 409), ("2147483648", 400)])
+def test_an_impossible_version_is_refused_not_a_server_error(
+    client, grays_coordinator, version, status
+):
+    """Regression: version=2147483647 overflowed PostgreSQL's integer (a 500)."""
+    meeting = MeetingFactory(notes="Original")
+    client.force_login(grays_coordinator)
+    response = client.post(
+        reverse("localities:meeting_edit", args=["grays", meeting.pk]),
+        meeting_data(version=version, notes="Typed notes"),
+    )
+    assert response.status_code == status
+    assert "Typed notes" in response.text
+    meeting.refresh_from_db()
+    assert (meeting.notes, meeting.version) == ("Original", 1)

@@ -66,3 +66,19 @@ def test_missing_secret_key_stops_with_a_clear_message(tmp_path):
     result = compose_config(tmp_path, "ALLOWED_HOSTS=care.example.org\n")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_app_trusts_one_proxy_unless_told_otherwise(config, tmp_path):
+    for name in ("web", "worker", "beat", "migrate"):
+        assert config["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == "1", name
+    result = compose_config(
+        tmp_path,
+        "SECRET_KEY=s\nALLOWED_HOSTS=care.example.org\nTRUSTED_PROXY_COUNT=2\n"
+        "WEB_PORT=127.0.0.1:8000\n",
+    )
+    assert result.returncode == 0, result.stderr
+    web = yaml.safe_load(result.stdout)["services"]["web"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "2"
+    # The port can be published to the proxy on the same host only (docs/deploy.md).
+    (port,) = web["ports"]
+    assert str(port).startswith("127.0.0.1:8000") or port["host_ip"] == "127.0.0.1"

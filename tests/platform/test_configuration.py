@@ -45,6 +45,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ("REDIS_URL", "redis://localhost:port/0", "REDIS_URL has an invalid port"),
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number"),
         ("SECRET_KEY", "", "SECRET_KEY must be set when DEBUG is off"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be a whole number, not 'one'"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be 0 or more, not '-1'"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_one_line_naming_the_variable(variable, value, message):
@@ -63,6 +65,21 @@ def test_a_missing_database_url_says_how_to_start():
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
     assert "make run" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "count"), [(None, 0), ("2", 2), (" 1 ", 1)])
+def test_the_trusted_proxy_count_reaches_our_limits_and_allauth(value, count):
+    env = {**PRODUCTION} if value is None else {**PRODUCTION, "TRUSTED_PROXY_COUNT": value}
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(count), str(count)]
 
 
 def test_production_settings_pass_check_deploy():

@@ -22,6 +22,10 @@ READERS = {
     "practitioner", "coordinator", "administrator", "partner_named_in_consent",
     "break_glass_holder",
 }  # fmt: skip
+# Seeing is not changing: of the readers, only the core practitioner and the coordinator of
+# Grays (and administrators) change her details, story, people and places, consent and status;
+# the others get 403 (they may see the record, so its existence is no secret to them).
+CHANGERS = {"practitioner", "coordinator", "administrator"}
 REVIEWERS = {"coordinator", "administrator"}
 EVERYONE = [
     "practitioner", "practitioner_elsewhere", "practitioner_not_core", "wellbeing_worker",
@@ -75,32 +79,41 @@ def world(grays):
 
 def resident_urls(resident, connection) -> list[tuple[str, str, str, set[str], int]]:
     """(name, method, url, who may, their status) for every page and endpoint of resident data.
-    Writes send an empty form: whoever may write gets past the gate to a 400 (nothing to save)."""
+    Writes send an empty form: whoever may write gets past the gate to a 400 (nothing to save).
+    Pages that change the record are 403 for readers who may not change it, 404 for others."""
     pk = resident.pk
     page = lambda name, *args: reverse(f"residents:{name}", args=[pk, *args])  # noqa: E731
     api = f"/api/v1/residents/{pk}/"
     return [
         ("detail", "get", page("detail"), READERS, 200),
-        ("edit", "get", page("edit"), READERS, 200),
-        ("edit_save", "post", page("edit"), READERS, 400),
-        ("story", "get", page("story", "about_me"), READERS, 200),
-        ("story_save", "post", page("story", "about_me"), READERS, 400),
-        ("connection_add", "get", page("connection_add"), READERS, 200),
-        ("connection_save", "post", page("connection_add"), READERS, 400),
-        ("connection_remove", "post", page("connection_remove", connection.pk), READERS, 302),
-        ("consent", "get", page("consent"), READERS, 200),
-        ("consent_save", "post", page("consent"), READERS, 400),
-        ("status", "get", page("status"), READERS, 200),
-        ("status_save", "post", page("status"), READERS, 400),
+        ("edit", "get", page("edit"), CHANGERS, 200),
+        ("edit_save", "post", page("edit"), CHANGERS, 400),
+        ("story", "get", page("story", "about_me"), CHANGERS, 200),
+        ("story_save", "post", page("story", "about_me"), CHANGERS, 400),
+        ("connection_add", "get", page("connection_add"), CHANGERS, 200),
+        ("connection_save", "post", page("connection_add"), CHANGERS, 400),
+        ("connection_remove", "post", page("connection_remove", connection.pk), CHANGERS, 302),
+        ("consent", "get", page("consent"), CHANGERS, 200),
+        ("consent_save", "post", page("consent"), CHANGERS, 400),
+        ("status", "get", page("status"), CHANGERS, 200),
+        ("status_save", "post", page("status"), CHANGERS, 400),
         ("merge", "get", page("merge"), REVIEWERS, 200),
         ("merge_save", "post", page("merge"), REVIEWERS, 400),
         ("audit", "get", page("audit"), REVIEWERS, 200),
         ("access_report", "get", page("access_report"), REVIEWERS, 200),
         ("api_detail", "get", api, READERS, 200),
-        ("api_update", "patch", api, READERS, 400),
+        ("api_update", "patch", api, CHANGERS, 400),
         ("api_consents", "get", f"{api}consents/", READERS, 200),
-        ("api_consent_save", "post", f"{api}consents/", READERS, 400),
+        ("api_consent_save", "post", f"{api}consents/", CHANGERS, 400),
     ]
+
+
+def expected_status(who: str, allowed: set[str], status: int) -> int:
+    if who in allowed:
+        return status
+    if allowed is CHANGERS and who in READERS:
+        return 403  # they see the record; they may not change it
+    return 404
 
 
 def test_every_role_and_every_resident_url(client, world):
@@ -111,10 +124,33 @@ def test_every_role_and_every_resident_url(client, world):
         for name, method, url, allowed, status in resident_urls(resident, connection):
             kwargs = {"content_type": "application/json"} if url.startswith("/api/") else {}
             response = getattr(client, method)(url, **kwargs)
-            expected = status if who in allowed else 404
+            expected = expected_status(who, allowed, status)
             if response.status_code != expected:
                 outcomes[who, name] = response.status_code
     assert outcomes == {}
+
+
+def test_the_resident_page_offers_changes_only_to_those_who_may_make_them(client, world):
+    url = reverse("residents:detail", args=[world["resident"].pk])
+    for who in READERS:
+        client.force_login(world["users"][who])
+        text = client.get(url).text
+        offers = [reverse(f"residents:{name}", args=[world["resident"].pk]) in text
+                  for name in ("edit", "consent", "status", "connection_add")]  # fmt: skip
+        assert offers == [who in CHANGERS] * 4, who
+
+
+def test_a_write_by_a_reader_who_may_not_change_the_record_changes_nothing(client, world):
+    resident = world["resident"]
+    client.force_login(world["users"]["partner_named_in_consent"])
+    story = client.post(
+        reverse("residents:story", args=[resident.pk, "about_me"]), {"text": "Rewritten"}
+    )
+    status = client.post(reverse("residents:status", args=[resident.pk]), {"status": "died"})
+    assert (story.status_code, status.status_code) == (403, 403)
+    assert "its details, story, people and places, consent and status" in story.text
+    resident.refresh_from_db()
+    assert (resident.status, resident.story.count()) == ("active", 0)
 
 
 @pytest.mark.parametrize("who", EVERYONE)

@@ -1,10 +1,16 @@
 """The audit trail: every look and change is recorded, and nobody can alter it."""
 
+import csv
+import io
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from localities.services import residents as services
+from tests.conftest import make_persona
 from tests.factories import ResidentFactory
+from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
 from thurrock_care.audit.services import record
 
@@ -51,8 +57,6 @@ def test_the_orm_cannot_change_it_either(event):
 
 
 def test_the_admin_shows_the_trail_read_only(client, personas, event):
-    from thurrock_care.accounts.models import Role
-
     client.force_login(personas[Role.ADMINISTRATOR])
     page = client.get(reverse("admin:audit_event_changelist"))
     assert page.status_code == 200
@@ -90,12 +94,43 @@ def test_subject_access_report_lists_every_event_and_is_itself_audited(
     client.force_login(coordinator)
     response = client.get(reverse("residents:access_report", args=[resident.pk]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = response.content.decode().strip().splitlines()
-    assert rows[0] == "When,Who,Organisation,What,Reason,IP address"
+    rows = access_report_rows(response)
+    assert rows[0] == ["When", "Who", "Organisation", "What", "Reason", "IP address"]
     # Newest first: the coordinator opening the report, the change, the practitioner's look.
-    whats = [row.split(",")[3] for row in rows[1:]]
+    whats = [row[3] for row in rows[1:]]
     assert whats == ["Viewed the record", "Changed the record", "Viewed the record"]
     assert Event.objects.filter(resident_id=resident.pk, action=Action.EXPORTED).count() == 1
+
+
+def access_report_rows(response) -> list[list[str]]:
+    """The downloaded CSV file as a spreadsheet would read it (after its byte-order mark)."""
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_access_report_cannot_smuggle_a_formula_into_a_spreadsheet(client, grays, coordinator):
+    resident = ResidentFactory()
+    outsider = make_persona(Role.PARTNER, None, full_name="@SUM(1+1)*cmd|' /C calc'!A0")
+    for reason in ['=HYPERLINK("http://x","y")', "-2+3", "+44 cmd", "Checked: all well"]:
+        services.break_glass(resident=resident, by=outsider, reason=reason)
+    # A reason that starts with a tab (the form strips one; an API or import might not).
+    record(actor=outsider, action=Action.BREAK_GLASS, resident_id=resident.pk, reason="\t=1+1")
+    client.force_login(coordinator)
+    response = client.get(reverse("residents:access_report", args=[resident.pk]))
+    rows = access_report_rows(response)[1:]
+    reasons = {row[4] for row in rows if row[3] == "Break-glass access"}
+    assert reasons == {
+        '\'=HYPERLINK("http://x","y")',
+        "'-2+3",
+        "'+44 cmd",
+        "'\t=1+1",
+        "Checked: all well",
+    }
+    names = {row[1] for row in rows if row[3] == "Break-glass access"}
+    assert names == {"'@SUM(1+1)*cmd|' /C calc'!A0"}
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
 
 
 def test_every_page_showing_resident_data_is_audited(client, practitioner):
@@ -113,3 +148,28 @@ def test_a_nul_character_in_the_search_query_is_dropped_from_the_trail(client, p
     response = client.get(reverse("residents:detail", args=[resident.pk]), {"q": "a\x00b"})
     assert response.status_code == 200
     assert Event.objects.get(action=Action.OPENED_FROM_SEARCH).details == {"query": "ab"}
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "recorded"),
+    [
+        ("198.51.100.99, 203.0.113.7", "203.0.113.7"),  # the leftmost is the client's to write
+        ("2001:db8::7", "2001:db8::7"),
+        ("not-an-address", "10.0.0.1"),  # garbage: the proxy's address, and no error
+    ],
+)
+def test_behind_a_trusted_proxy_the_trail_records_the_clients_address(
+    client, practitioner, settings, forwarded, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    page = client.get(
+        reverse("residents:detail", args=[resident.pk]),
+        {"q": "dent"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert page.status_code == 200
+    opened = Event.objects.get(resident_id=resident.pk, action=Action.OPENED_FROM_SEARCH)
+    assert opened.ip_address == recorded

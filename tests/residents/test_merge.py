@@ -130,3 +130,55 @@ def test_records_in_other_neighbourhoods_move_too(client, personas, practitioner
     client.force_login(personas[Role.ADMINISTRATOR])
     client.post(merge_url(survivor), {"duplicate": duplicate.reference, "confirm": "yes"})
     assert BreakGlassGrant.objects.get().resident == survivor
+
+
+@pytest.mark.parametrize("typed", ["TC²", "TC①", "₃", "9" * 19])
+def test_a_record_number_in_other_digits_is_a_clear_error_not_a_server_error(
+    client, coordinator, typed
+):
+    """Regression: "TC²" passed str.isdigit() and then int() raised (a 500)."""
+    survivor = ResidentFactory()
+    client.force_login(coordinator)
+    url = reverse("residents:merge", args=[survivor.pk])
+    for response in (client.get(url, {"duplicate": typed}), client.post(url, {"duplicate": typed})):
+        assert response.status_code == 400
+        assert "Enter a record number like TC000123" in response.text
+
+
+def test_a_merge_keeps_the_kept_record_s_consent_so_nobody_new_sees_it(client, personas):
+    """Regression: merging made the duplicate's newer consent (naming the police) the kept
+    record's current one, so a partner who could not see the kept record suddenly could."""
+    partner = personas[Role.PARTNER]
+    survivor, duplicate = ResidentFactory(full_name="Kept Person"), ResidentFactory()
+    ConsentFactory(resident=survivor, decision=Consent.Decision.DECLINED,
+                   decided_on=datetime.date(2025, 1, 1))  # fmt: skip
+    ConsentFactory(resident=duplicate, organisations=[partner.organisation],
+                   decided_on=datetime.date(2026, 1, 1))  # fmt: skip
+    client.force_login(personas[Role.COORDINATOR])
+    url = reverse("residents:merge", args=[survivor.pk])
+    compare = client.get(url, {"duplicate": duplicate.reference})
+    assert "This record's consent decision (or its having none) stays as it is" in compare.text
+    assert f"Given: {partner.organisation.name}" in compare.text
+    client.post(url, {"duplicate": duplicate.reference, "confirm": "yes"})
+    current = Consent.objects.get(resident=survivor, is_current=True)
+    assert current.decision == Consent.Decision.DECLINED
+    assert Consent.objects.filter(resident=survivor).count() == 2  # the other kept as history
+    client.force_login(partner)
+    assert client.get(reverse("residents:detail", args=[survivor.pk])).status_code == 404
+
+
+def test_a_kept_record_without_consent_does_not_take_the_duplicate_s(client, personas):
+    """Regression: merging a duplicate whose consent named the police into a record with no
+    consent made that consent current: the partner could then see the kept record."""
+    partner = personas[Role.PARTNER]
+    survivor, duplicate = ResidentFactory(full_name="Kept Person"), ResidentFactory()
+    ConsentFactory(resident=duplicate, organisations=[partner.organisation])
+    client.force_login(personas[Role.COORDINATOR])
+    client.post(
+        reverse("residents:merge", args=[survivor.pk]),
+        {"duplicate": duplicate.reference, "confirm": "yes"},
+    )
+    assert not Consent.objects.filter(resident=survivor, is_current=True).exists()
+    assert Consent.objects.filter(resident=survivor).count() == 1  # kept, as history
+    client.force_login(partner)
+    assert client.get(reverse("residents:detail", args=[survivor.pk])).status_code == 404

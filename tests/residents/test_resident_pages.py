@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from localities.models import Connection, Consent, Neighbourhood, Resident, StoryEntry
+from localities.models import (
+    Connection,
+    Consent,
+    Neighbourhood,
+    PossibleDuplicate,
+    Resident,
+    StoryEntry,
+)
 from tests.factories import ConsentFactory, OrganisationFactory, ResidentFactory, valid_nhs_number
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
@@ -107,16 +114,99 @@ def test_creating_her_again_offers_the_existing_record_first(client, practitione
     assert Resident.objects.count() == 2
 
 
-def test_duplicates_the_user_cannot_see_are_counted_not_shown(client, practitioner):
-    ResidentFactory(
+def test_a_look_alike_the_user_cannot_see_is_never_mentioned_but_flagged(
+    client, practitioner, personas, coordinator
+):
+    """Regression: the form used to say "1 record that you cannot see may also be this
+    person", telling anyone that the ILT knows someone (a safeguarding record, say)."""
+    hidden = ResidentFactory(
         full_name="Siobhan O'Leary",
         date_of_birth=datetime.date(1948, 3, 2),
         neighbourhood=Neighbourhood.objects.get(name="Aveley"),
     )
     client.force_login(practitioner)
     response = client.post(reverse("residents:create"), new_resident_data(nhs_number=""))
-    assert "1 record that you cannot see may also be this person" in response.text
-    assert "Aveley" not in response.text.split("Add a resident")[0]
+    assert response.status_code == 302  # created, exactly as if nobody were known
+    created = Resident.objects.exclude(pk=hidden.pk).get()
+    follow = client.get(response.url)
+    for leak in ("cannot see", "may also be", "someone we already know", "Aveley"):
+        assert leak not in follow.text
+    flag = PossibleDuplicate.objects.get()
+    assert (flag.resident, flag.candidate) == (created, hidden)
+    # The two records are in different localities: an administrator (who sees both) reviews
+    # it; the Grays coordinator, who cannot see the Aveley record, is not told about it.
+    client.force_login(personas[Role.ADMINISTRATOR])
+    assert "1 possible duplicate to review" in client.get(reverse("home")).text
+    page = client.get(reverse("residents:possible_duplicates"))
+    assert f"{created.reference} may be {hidden.reference}" in page.text
+    client.force_login(coordinator)
+    assert "Possible duplicates: nothing to review" in client.get(reverse("home")).text
+    assert hidden.reference not in client.get(reverse("residents:possible_duplicates")).text
+
+
+def test_the_locality_coordinator_reviews_a_look_alike_and_merges_or_keeps_both(
+    client, personas, coordinator
+):
+    partner = personas[Role.PARTNER]  # works in Grays, sees only residents they are involved with
+    known = ResidentFactory(full_name="Grace Adeyemi", date_of_birth=datetime.date(1939, 11, 30))
+    client.force_login(partner)
+    data = new_resident_data(
+        full_name="Grace Adeyemi", preferred_name="", date_of_birth="30/11/1939", nhs_number="",
+        key_safety_information="",
+    )  # fmt: skip
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 302
+    created = Resident.objects.exclude(pk=known.pk).get()
+    assert client.get(response.url).status_code == 200  # its author sees what they wrote
+    assert client.get(reverse("residents:detail", args=[known.pk])).status_code == 404
+    client.force_login(coordinator)
+    assert "1 possible duplicate to review" in client.get(reverse("home")).text
+    page = client.get(reverse("residents:possible_duplicates"))
+    merge_url = f"{reverse('residents:merge', args=[known.pk])}?duplicate={created.reference}"
+    assert merge_url.replace("&", "&amp;") in page.text
+    flag = PossibleDuplicate.objects.get()
+    merge = client.post(
+        reverse("residents:merge", args=[known.pk]),
+        {"duplicate": created.reference, "confirm": "yes"},
+    )
+    assert merge.status_code == 302
+    flag.refresh_from_db()
+    assert flag.outcome == PossibleDuplicate.Outcome.MERGED
+    assert "Possible duplicates: nothing to review" in client.get(reverse("home")).text
+    # Another look-alike, this time different people.
+    other = PossibleDuplicate.objects.create(resident=ResidentFactory(), candidate=known)
+    done = client.post(reverse("residents:possible_duplicate_different", args=[other.pk]))
+    assert done.status_code == 302
+    other.refresh_from_db()
+    assert (other.outcome, other.resolved_by) == (PossibleDuplicate.Outcome.DIFFERENT, coordinator)
+    event = Event.objects.get(action=Action.DUPLICATE_REVIEWED)
+    assert (event.actor, event.object_id) == (coordinator, other.pk)
+    again = client.post(
+        reverse("residents:possible_duplicate_different", args=[other.pk]), follow=True
+    )
+    assert "already been reviewed" in again.text
+
+
+@pytest.mark.parametrize("who", ["practitioner", "partner", "manager", "wellbeing_worker"])
+def test_only_reviewers_see_possible_duplicates(client, personas, who):
+    flag = PossibleDuplicate.objects.create(resident=ResidentFactory(), candidate=ResidentFactory())
+    client.force_login(personas[Role(who)])
+    assert client.get(reverse("residents:possible_duplicates")).status_code == 404
+    url = reverse("residents:possible_duplicate_different", args=[flag.pk])
+    assert client.post(url).status_code == 404
+    flag.refresh_from_db()
+    assert flag.resolved_at is None
+
+
+def test_a_coordinator_of_another_locality_cannot_settle_a_flag(client, personas):
+    from localities.models import Locality
+    from tests.conftest import make_persona
+
+    flag = PossibleDuplicate.objects.create(resident=ResidentFactory(), candidate=ResidentFactory())
+    client.force_login(make_persona(Role.COORDINATOR, Locality.objects.get(slug="asop")))
+    assert flag.resident.reference not in client.get(reverse("residents:possible_duplicates")).text
+    url = reverse("residents:possible_duplicate_different", args=[flag.pk])
+    assert client.post(url).status_code == 404
 
 
 def test_resident_page_shows_story_people_and_consent(client, practitioner):
@@ -136,7 +226,9 @@ def test_resident_page_shows_story_people_and_consent(client, practitioner):
     assert "Earlier versions (1)" in text
     assert "Old story" in text
     assert "<strong>Biscuit</strong>" in text
-    assert "Gone Cousin" not in text
+    # Removed: no longer among their people and places, only in the page's history.
+    assert "<strong>Gone Cousin</strong>" not in text
+    assert "Removed from people and places: Gone Cousin" in text
     assert "Not yet asked" in text
     assert "Key safety information: Oxygen in use" in text
     assert Event.objects.filter(resident_id=resident.pk, action=Action.VIEWED).count() == 1
@@ -168,6 +260,69 @@ def test_story_sections_keep_their_history(client, practitioner):
     assert "My garden and my grandson</textarea>" in response.text
     assert client.post(url, {"text": ""}).status_code == 400
     assert client.get(reverse("residents:story", args=[resident.pk, "secrets"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_story_sent_four_times_at_once_is_one_version(grays):
+    """Regression: four simultaneous saves of the same text made extra versions (the check
+    "is it unchanged?" and the insert were not under one lock)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.test import Client
+
+    from tests.conftest import make_persona
+
+    author = make_persona(Role.PRACTITIONER, grays)
+    resident = ResidentFactory()
+    url = reverse("residents:story", args=[resident.pk, "about_me"])
+    barrier = threading.Barrier(4)
+
+    def save(_: int) -> int:
+        client = Client()
+        client.force_login(author)
+        try:
+            barrier.wait()
+            return client.post(url, {"text": "I grew up in Tilbury."}).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(save, range(4))) == [302] * 4
+    assert resident.story.count() == 1
+    assert Event.objects.filter(resident_id=resident.pk, action=Action.CHANGED).count() == 1
+
+
+def test_a_double_submitted_person_or_place_is_added_once(client, practitioner):
+    resident = ResidentFactory()
+    client.force_login(practitioner)
+    url = reverse("residents:connection_add", args=[resident.pk])
+    data = {"kind": "pet", "name": "Biscuit", "submission_key": str(uuid.uuid4())}
+    assert client.post(url, data).status_code == client.post(url, data).status_code == 302
+    assert Connection.objects.count() == 1
+    # The same form sent back with other details is kept and explained, not dropped.
+    changed = client.post(url, {**data, "name": "Rover"})
+    assert changed.status_code == 400
+    assert "This form was already sent once, with other details" in changed.text
+    assert 'value="Rover"' in changed.text
+    assert data["submission_key"] not in changed.text  # a fresh key to send it again
+    assert Connection.objects.count() == 1
+
+
+def test_an_impossible_version_is_a_conflict_not_a_server_error(client, practitioner):
+    """Regression: version=2147483647 overflowed PostgreSQL's integer (a 500)."""
+    resident = ResidentFactory(full_name="Arthur Dent")
+    client.force_login(practitioner)
+    url = reverse("residents:edit", args=[resident.pk])
+    data = {**new_resident_data(full_name="Arthur Dent"), "version": "2147483647"}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert "Someone else changed this record while you were editing" in response.text
+    too_big = client.post(url, {**data, "version": "2147483648"})
+    assert too_big.status_code == 400
+    resident.refresh_from_db()
+    assert (resident.version, resident.postcode) == (1, "RM17 6SL")
 
 
 def test_people_and_places_are_added_and_removed_keeping_history(client, practitioner):
@@ -279,3 +434,12 @@ def test_concurrent_edits_never_silently_overwrite(client, practitioner, coordin
     )
     resident.refresh_from_db()
     assert resident.phone == "01375 222222"
+
+
+@pytest.mark.parametrize("name", ["\u200f\u200e", "\u0301\u0301", "\u200b", "- . '"])
+def test_a_name_with_no_letters_is_refused_it_could_never_be_found(client, practitioner, name):
+    client.force_login(practitioner)
+    response = client.post(reverse("residents:create"), new_resident_data(full_name=name))
+    assert response.status_code == 400
+    assert "Enter their full name, in letters" in response.text
+    assert not Resident.objects.exists()

@@ -1,16 +1,32 @@
 """Finding a resident fast: names with typos, dates of birth, postcodes, NHS numbers."""
 
 import datetime
+import importlib
+import uuid
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from localities import search
 from localities.models import Neighbourhood, Resident
 from tests.factories import ResidentFactory, valid_nhs_number
 
 pytestmark = pytest.mark.django_db
+
+
+def full_width(text: str) -> str:
+    """Text as a Chinese or Japanese keyboard types it: "RM17" in full-width letters and digits."""
+    return "".join("\u3000" if c == " " else chr(ord(c) + 0xFEE0) for c in text)
+
+
+def arabic_indic(text: str) -> str:
+    """Digits as an Arabic keyboard types them: "1948" as "١٩٤٨"."""
+    return "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in text)
 
 
 @pytest.fixture
@@ -27,7 +43,9 @@ def siobhan(practitioner):
 @pytest.mark.parametrize(
     "query",
     ["siobhan oleary", "o leary", "O'Leary", "RM187AB", "rm18 7ab", "02/03/1948", "1948-03-02",
-     "2 March 1948", "siobahn olary", "Siobhan", "999 000 0018"],
+     "2 March 1948", "siobahn olary", "Siobhan", "999 000 0018",
+     arabic_indic("999 000 0018"), full_width("9990000018"), arabic_indic("02/03/1948"),
+     full_width("RM18 7AB"), full_width("rm187ab"), "Siobh\u00e1n", "SIOBHAN O\u2019LEARY"],
 )  # fmt: skip
 def test_siobhan_is_found_by_what_people_type(client, practitioner, siobhan, query):
     ResidentFactory(full_name="Sean O'Brien", date_of_birth=datetime.date(1950, 1, 1))
@@ -83,3 +101,127 @@ def test_query_parsing():
     assert (parsed.name, parsed.outward_code) == ("smith", "RM18")
     assert search.normalise_name("Siobh\u00e1n  O\u2019Leary-Jones") == "siobhan oleary jones"
     assert search.parse("   ").is_empty
+
+
+# --- Names in any script, digits in any script -------------------------------------------------
+
+NAMES = ["محمد علي", "李小龙", "Наталья Иванова", "अनिल कुमार", "Łukasz Wójcik", "Zofia Wiśniewska"]
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [("محمد علي", "محمد علي"), ("محمد علي", "علي محمد"), ("محمد علي", "مُحَمَّد عَلِي"),
+     ("李小龙", "李小龙"), ("李小龙", "小龙"),
+     ("Наталья Иванова", "наталья иванова"), ("Наталья Иванова", "Наталья Иванава"),
+     ("Наталья Иванова", "Натальа"),
+     ("अनिल कुमार", "अनिल कुमार"), ("अनिल कुमार", "कुमार"),
+     ("Łukasz Wójcik", "Łukasz Wójcik"), ("Łukasz Wójcik", "lukasz wojcik"),
+     ("Łukasz Wójcik", "ŁUKASZ"), ("Zofia Wiśniewska", "zofia wisniewska"),
+     ("Zofia Wiśniewska", "Wiśniewska"), ("Zofia Wiśniewska", "zofia wisnewska")],
+)  # fmt: skip
+def test_names_in_any_script_are_found_on_the_page_and_by_the_api(
+    client, practitioner, name, query
+):
+    residents = {each: ResidentFactory(full_name=each) for each in NAMES}
+    client.force_login(practitioner)
+    page = client.get(reverse("residents:search"), {"q": query})
+    assert [r.pk for r in page.context["results"]] == [residents[name].pk]
+    assert f"{name}</a>" in page.text
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=practitioner).key}")
+    results = api.get(reverse("api:resident-list"), {"q": query}).json()["results"]
+    assert [(r["id"], r["name"]) for r in results] == [(residents[name].pk, name)]
+
+
+def test_names_in_any_script_keep_their_letters():
+    assert search.normalise_name("محمد علي") == "محمد علي"
+    assert search.normalise_name("مُحَمَّد") == "محمد"  # vowel points are optional in writing
+    assert search.normalise_name("李小龙") == "李小龙"
+    assert search.normalise_name("Наталья Иванова") == "наталья иванова"
+    assert search.normalise_name("Ёлкин") == "елкин"
+    # Devanagari's vowel signs and virama are parts of its letters, not accents.
+    assert search.normalise_name("अनिल कुमार") == "अनिल कुमार"
+    assert search.normalise_name("लक्ष्मी") == "लक्ष्मी"
+    assert search.normalise_name("김민준") == "김민준"  # Hangul syllables, not jamo
+    assert search.normalise_name("Łukasz Wójcik") == "lukasz wojcik"
+    assert search.normalise_name("Zofia Wiśniewska") == "zofia wisniewska"
+    assert search.normalise_name("Søren Strauß") == "soren strauss"
+    assert search.normalise_name(full_width("Siobhan")) == "siobhan"
+    assert search.normalise_name("...") == ""
+
+
+def test_digits_and_postcodes_in_any_script_or_width_are_understood():
+    assert search.parse(arabic_indic("943 476 5919")).nhs_number == "9434765919"
+    assert search.parse(full_width("9434765919")).nhs_number == "9434765919"
+    assert search.parse("९४३ ४७६ ५९१९").nhs_number == "9434765919"  # Devanagari digits
+    assert search.parse(arabic_indic("02/03/1948")).date_of_birth == datetime.date(1948, 3, 2)
+    assert search.parse(full_width("RM17 6SL")).postcode == "RM17 6SL"
+    parsed = search.parse(f"محمد {arabic_indic('02/03/1948')}")
+    assert (parsed.name, parsed.date_of_birth) == ("محمد", datetime.date(1948, 3, 2))
+
+
+def new_resident(**overrides) -> dict:
+    return {
+        "submission_key": str(uuid.uuid4()),
+        "full_name": "Siobhan O'Leary",
+        "postcode": "RM17 6SL",
+        "neighbourhood": str(Neighbourhood.objects.get(name="Grays").pk),
+        **overrides,
+    }
+
+
+def test_two_different_arabic_names_at_one_postcode_are_not_likely_duplicates(client, practitioner):
+    ResidentFactory(full_name="محمد علي", postcode="RM17 6SL")
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("residents:create"), new_resident(full_name="فاطمة حسن", postcode="RM17 6SL")
+    )
+    assert response.status_code == 302
+    assert "This may be someone we already know" not in response.text
+    assert Resident.objects.get(full_name="فاطمة حسن").search_name == "فاطمه حسن"
+
+
+def test_the_same_chinese_name_and_date_of_birth_is_a_likely_duplicate(client, practitioner):
+    born = datetime.date(1940, 11, 27)
+    same = ResidentFactory(full_name="李小龙", date_of_birth=born, postcode="RM16 2AA")
+    other = ResidentFactory(full_name="王芳", date_of_birth=born, postcode="RM16 2AA")
+    client.force_login(practitioner)
+    data = new_resident(full_name="李小龙", date_of_birth="27/11/1940", postcode="")
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 200
+    assert "This may be someone we already know" in response.text
+    assert [r.pk for r in response.context["duplicates"]] == [same.pk]
+    assert reverse("residents:detail", args=[other.pk]) not in response.text
+    assert Resident.objects.count() == 2
+
+
+def test_a_name_without_letters_is_nobody_s_duplicate(client, practitioner):
+    ResidentFactory(full_name="?", postcode="RM17 6SL")
+    client.force_login(practitioner)
+    response = client.post(reverse("residents:create"), new_resident(full_name="..."))
+    assert response.status_code == 400  # refused: a name without letters can never be found
+    assert "Enter their full name, in letters" in response.text
+    assert not search.likely_duplicates(
+        full_name="-", date_of_birth=None, postcode="RM17 6SL", nhs_number=""
+    )
+
+
+def test_a_full_width_postcode_is_stored_as_written_in_england(client, practitioner):
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("residents:create"),
+        new_resident(postcode=full_width("rm17 6sl"), nhs_number=arabic_indic("943 476 5919")),
+    )
+    assert response.status_code == 302
+    resident = Resident.objects.get()
+    assert (resident.postcode, resident.nhs_number) == ("RM17 6SL", "9434765919")
+
+
+def test_the_migration_gives_every_resident_the_new_search_name():
+    migration = importlib.import_module("localities.migrations.0006_search_names_in_any_script")
+    arabic, latin = ResidentFactory(full_name="محمد علي"), ResidentFactory(full_name="Jan Kowalski")
+    Resident.objects.filter(pk=arabic.pk).update(search_name="")  # what the old function stored
+    with connection.schema_editor() as editor:
+        migration.recompute_search_names(apps, editor)
+    assert Resident.objects.get(pk=arabic.pk).search_name == "محمد علي"
+    assert Resident.objects.get(pk=latin.pk).search_name == "jan kowalski"

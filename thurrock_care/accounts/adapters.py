@@ -10,6 +10,8 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.http import HttpRequest
 
+from thurrock_care.ratelimit import UNKNOWN_ADDRESS, client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -28,6 +30,14 @@ class AccountAdapter(DefaultAccountAdapter):
         records = get_authentication_records(self.request, self.request.user)
         timeout = account_settings.REAUTHENTICATION_TIMEOUT
         return not (records and time.time() - records[-1]["at"] < timeout)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits count by the address our proxies vouch for.
+
+        allauth's own reading of X-Forwarded-For fails with a server error when the header
+        has fewer entries than the trusted proxies, and refuses requests without an address.
+        """
+        return client_ip(request) or UNKNOWN_ADDRESS
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -1,9 +1,10 @@
 """Nobody who could see named residents reaches a page until they have set up MFA."""
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from thurrock_care import access
 
 # Pages a user must reach to enrol (allauth's account and MFA pages), plus the API (which
 # answers with its own permission error), static files and the health check.
@@ -18,9 +19,9 @@ class RequireMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.requires_mfa
+            and access.requires_mfa(user)
             and not request.path.startswith(OPEN_PREFIXES)
-            and not has_totp(user)
+            and not access.has_totp(user)
         ):
             messages.info(
                 request,
@@ -29,7 +30,3 @@ class RequireMFAMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

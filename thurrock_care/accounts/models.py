@@ -17,9 +17,6 @@ TITLES = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lady", "lord"}
 )
 
-# Managers see aggregates, never named residents; every other role must use MFA.
-ROLES_SEEING_RESIDENTS = frozenset(set(Role) - {Role.MANAGER})
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -80,7 +77,3 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The first name, for a greeting: "Dr Connor Rogers" is "Connor"."""
         words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in TITLES]
         return words[0] if words else self.full_name or self.email
-
-    @property
-    def requires_mfa(self) -> bool:
-        return self.role in ROLES_SEEING_RESIDENTS or self.is_staff

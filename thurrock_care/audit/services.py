@@ -8,18 +8,12 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from thurrock_care.audit.models import Action, Event
+from thurrock_care.ratelimit import client_ip
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from thurrock_care.accounts.models import User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from (REMOTE_ADDR; the proxy in front must set it)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _event(
@@ -31,17 +25,18 @@ def _event(
     reason: str,
     request: HttpRequest | None,
     details: dict | None,
+    anonymous: str = "System",
 ) -> Event:
     return Event(
         actor=actor,
-        actor_name=actor.full_name or actor.email if actor else "System",
+        actor_name=actor.full_name or actor.email if actor else anonymous,
         actor_organisation=actor.organisation.name if actor and actor.organisation else "",
         action=action,
         resident_id=resident_id,
         object_type=subject._meta.label_lower if subject is not None else "",
         object_id=subject.pk if subject is not None else None,
         reason=reason,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
         details=details or {},
     )
 
@@ -55,8 +50,10 @@ def record(
     reason: str = "",
     request: HttpRequest | None = None,
     details: dict | None = None,
+    anonymous: str = "System",
 ) -> Event:
-    """Write one entry. Call it in the same transaction as the change it records."""
+    """Write one entry. Call it in the same transaction as the change it records. Without an
+    actor, `anonymous` names who it was ("System", or "Public form" for a form anyone sends)."""
     event = _event(
         actor=actor,
         action=action,
@@ -65,6 +62,7 @@ def record(
         reason=reason,
         request=request,
         details=details,
+        anonymous=anonymous,
     )
     event.save()
     return event

@@ -18,7 +18,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from localities import services as ilt
 from localities.models import (
     CommunityAsset,
     Consent,
@@ -31,6 +30,7 @@ from localities.models import (
     Organisation,
     StorySection,
 )
+from localities.services import ilt
 from thurrock_care.accounts.models import Role, User
 
 DEMO_PASSWORD = "demo-password-thurrock"
@@ -130,7 +130,8 @@ class Command(BaseCommand):
                 )
         users = self.load_users(localities, organisations)
         self.load_ilt(localities, users)
-        load_demo_residents(users[0][0], organisations)
+        # Added by the administrator: the residents live in two localities.
+        load_demo_residents(users[-1][0], organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
         for user, secret in users:
@@ -190,6 +191,7 @@ class Command(BaseCommand):
             )
             ilt.add_action_item(
                 meeting=meeting,
+                by=coordinator,
                 text="Ask the fire service to join the next drop-in for safe and well visits.",
                 owner=Organisation.objects.get(name="Thurrock CVS"),
             )
@@ -204,7 +206,7 @@ class Command(BaseCommand):
                 learned="Carers came who had never been to a weekday drop-in.",
                 next_steps="Try one more month, then decide with the ILT.",
             )
-        if not JoinRequest.objects.filter(submission_key=DEMO_JOIN_REQUEST_KEY).exists():
+        if not JoinRequest.objects.filter(contact_email="jean@knitandnatter.test").exists():
             ilt.submit_join_request(
                 locality=grays,
                 submission_key=DEMO_JOIN_REQUEST_KEY,
@@ -232,8 +234,8 @@ RESIDENTS = [
 
 def load_demo_residents(author: User, organisations: dict[str, Organisation]) -> None:
     """A few residents with their story; the Grays ones consent to share with the police."""
-    from localities import services  # the demo loader uses the same writes as the pages
     from localities.models import Neighbourhood, Resident
+    from localities.services import residents as services  # the same writes as the pages
 
     police = organisations["Essex Police Community Policing Team"]
     for full_name, preferred, born, postcode, where, about, matters in RESIDENTS:
