@@ -189,13 +189,18 @@ def search_assets(
 # --- Residents -------------------------------------------------------------------------------
 
 
-def search_results(user: User, text: str, *, include_inactive: bool = False) -> list[Resident]:
-    """The search page's results: only residents the user may see, in one query."""
+def search_query(user: User, text: str, *, include_inactive: bool = False) -> QuerySet[Resident]:
+    """The search page's query: only residents the user may see, best first, at most 50."""
     residents = Resident.objects.visible_to(user)
     if not include_inactive:
         residents = residents.working()
     found = search.search(residents, search.parse(text))
-    return list(found.select_related("neighbourhood__locality")[: search.MAX_RESULTS])
+    return found.select_related("neighbourhood__locality")[: search.MAX_RESULTS]
+
+
+def search_results(user: User, text: str, *, include_inactive: bool = False) -> list[Resident]:
+    """The search page's results, in one query."""
+    return list(search_query(user, text, include_inactive=include_inactive))
 
 
 def resident_page(user: User, pk: int) -> dict:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Func
 from django.utils import timezone
 
 from localities.models.places import Locality, Neighbourhood, Organisation
@@ -40,6 +40,21 @@ FILLABLE_FIELDS = [
     for name in RESIDENT_DETAIL_FIELDS
     if name not in ("full_name", "neighbourhood", "date_of_birth_is_approximate")
 ]
+
+
+class CompactName(Func):
+    """A search name without its spaces ("ann marie" → "annmarie"): what "annmarie" and
+    "mc donald" are found by. Indexed (trigrams), so the SQL is fixed, with no parameters."""
+
+    template = "REPLACE(%(expressions)s, ' ', '')"
+    output_field = models.TextField()
+
+
+class PostcodeDistrict(Func):
+    """The outward code of a normalised postcode ("RM18 7AB" → "RM18"). Indexed."""
+
+    template = "SPLIT_PART(%(expressions)s, ' ', 1)"
+    output_field = models.TextField()
 
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
@@ -106,6 +121,16 @@ class Resident(models.Model):
         indexes = [
             GinIndex(
                 OpClass(F("search_name"), name="gin_trgm_ops"), name="resident_search_name_trgm"
+            ),
+            # Every kind of search is index-backed (docs/performance.md): a name's words by
+            # trigrams (word similarity, typos), its space-free form, a postcode district
+            # listed in name order, a full postcode, a date of birth, an NHS number.
+            GinIndex(
+                OpClass(CompactName("search_name"), name="gin_trgm_ops"),
+                name="resident_compact_name_trgm",
+            ),
+            models.Index(
+                PostcodeDistrict("postcode"), F("full_name"), F("id"), name="resident_district_name"
             ),
             models.Index(fields=["postcode"], name="resident_postcode"),
             models.Index(fields=["date_of_birth"], name="resident_date_of_birth"),
