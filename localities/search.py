@@ -10,16 +10,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Q
+from django.db.models import FloatField, Q, Value
 from django.db.models.functions import Greatest
 
-from localities.models import CompactName, PostcodeDistrict, Resident, ResidentQuerySet
+from localities.models import (
+    CompactName,
+    NameWords,
+    PostcodeDistrict,
+    Resident,
+    ResidentQuerySet,
+)
 from thurrock_care.forms import DATE_FORMATS
 
-# Word similarity of the typed name to a resident's name. The index-backed operator (`%>`)
-# compares with PostgreSQL's pg_trgm.word_similarity_threshold, which every connection sets to
-# this value (DATABASES OPTIONS in settings.py; a test checks the two agree).
+# How like a word of a resident's name each word typed must be (word similarity), or how like
+# the whole name the whole name typed (similarity). The index-backed operators (`%>`, `%`)
+# compare with pg_trgm.word_similarity_threshold and pg_trgm.similarity_threshold, which every
+# connection sets to these values (DATABASES OPTIONS in settings.py; a test checks they agree).
 NAME_SIMILARITY = 0.3
+WHOLE_NAME_SIMILARITY = 0.5
 DUPLICATE_SIMILARITY = 0.5  # similarity of whole names that makes a likely duplicate
 POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
 NHS_NUMBER = re.compile(r"[0-9]{10}")
@@ -177,7 +185,7 @@ def parse(text: str) -> Query:
 def search(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet:
     """Residents (already through the gate) matching every part of the query, best first.
     Every part is answered from an index (docs/performance.md), never by reading every
-    resident."""
+    resident. A name of one word is first looked up exactly (one query, here)."""
     if query.is_empty:
         return residents.none()
     if query.nhs_number:
@@ -192,11 +200,27 @@ def search(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet:
         )
     if not query.name:
         return residents.order_by("full_name", "id")
-    # A word of the name, typos tolerated (trigram index); or the name typed without its
-    # spaces ("annmarie", "mcdonald"), found inside the stored name without its spaces. Under
-    # three letters that second test has no trigram to look up, and adds nothing the first
-    # does not find.
-    matches = Q(search_name__trigram_word_similar=query.name)
+    if (exact := exact_word(residents, query)) is not None:
+        # A word as common as "smith": a page of people with exactly that word in their name
+        # comes first in any case (their score is 1), and it is found without scoring the
+        # thousands of names like it.
+        found = list(exact.values_list("pk", flat=True)[:MAX_RESULTS])
+        if len(found) == MAX_RESULTS:
+            return (
+                residents.filter(pk__in=found)
+                .annotate(score=Value(1.0, output_field=FloatField()))
+                .order_by("full_name", "id")
+            )
+    # Every word typed is like a word of the name, typos tolerated ("siobahn olary"): each
+    # answered by the trigram index, so a rare surname after a common first name finds a few
+    # people, not every Harry. Or the whole name is like the whole name typed, for a typo that
+    # changes too much of a short word ("harry kedlon"). Or the name typed without its spaces
+    # ("annmarie", "mcdonald") is inside the stored name without its spaces; under three
+    # letters that has no trigram to look up, and adds nothing the words do not find.
+    words = Q()
+    for word in query.name.split():
+        words &= Q(search_name__trigram_word_similar=word)
+    matches = words | Q(search_name__trigram_similar=query.name)
     if len(compact := query.name.replace(" ", "")) >= 3:
         matches |= Q(compact_name__contains=compact)
     return (
@@ -204,6 +228,18 @@ def search(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet:
         .annotate(score=TrigramWordSimilarity(query.name, "search_name"))
         .filter(matches)
         .order_by("-score", "full_name", "id")
+    )
+
+
+def exact_word(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet | None:
+    """For a name of one word, the residents with exactly that word in their name, in name
+    order (from the index of words); None for a name of several words."""
+    if not query.name or " " in query.name:
+        return None
+    return (
+        residents.alias(words=NameWords("search_name"))
+        .filter(words__contains=[query.name])
+        .order_by("full_name", "id")
     )
 
 

@@ -39,10 +39,11 @@ Potter Osborne Johnston Gordon Doyle Wallace George Jordan Hutchinson Rowe Burke
 Adeyemi Mensah Nowak Kowalski Wiśniewska Dąbrowski Popescu Kaya Öztürk
 """.split()
 COMMON_SHARE = 0.4
-# The long tail: surnames made of two parts, each shared by a few dozen people at most.
+# The long tail: surnames made of parts, each shared by a dozen people or so in a borough.
 FIRST_PARTS = """Ash Black Brad Brook Cald Church Clif Crow Dart East Elm Fair Fern Gold Green
 Hart Haw Hol Kel Kirk Lang Lin Mar Mead Mill Nor Oak Pen Red Rid Rock Sand Shel Stan Thorn
 Wal Wes Whit Wick Win Wood""".split()
+MIDDLE_PARTS = ["", "", "", "er", "en", "ing", "s", "el", "y", "in", "ow", "on"]
 LAST_PARTS = """bank bourne brook bury by combe cott croft dale den don field ford gate grove
 ham hurst ington land ley low mere more ridge sey shaw stead stock stone thorpe ton wade well
 wick win worth""".split()
@@ -82,7 +83,8 @@ class Names:
     def surname(self) -> str:
         if self.rng.random() < COMMON_SHARE:
             return self.rng.choices(COMMON_SURNAMES, cum_weights=self.weights)[0]
-        return self.rng.choice(FIRST_PARTS) + self.rng.choice(LAST_PARTS)
+        parts = FIRST_PARTS, MIDDLE_PARTS, LAST_PARTS
+        return "".join(self.rng.choice(part) for part in parts)
 
     def full_name(self) -> str:
         if self.rng.random() < 0.03:

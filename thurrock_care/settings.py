@@ -113,10 +113,17 @@ TEMPLATES = [
 FORM_RENDERER = "thurrock_care.forms.GovukFormRenderer"
 
 DATABASES = {"default": env_database()}
-# Resident search finds names by pg_trgm's index-backed word-similarity operator, which compares
-# with this session setting (localities/search.py NAME_SIMILARITY; a test checks they agree).
+# Resident search finds names by pg_trgm's index-backed similarity operators, which compare with
+# these session settings (localities/search.py NAME_SIMILARITY, WHOLE_NAME_SIMILARITY; a test
+# checks they agree).
 _options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.3"
+_options["options"] = " ".join(
+    [
+        _options.get("options", ""),
+        "-c pg_trgm.word_similarity_threshold=0.3",
+        "-c pg_trgm.similarity_threshold=0.5",
+    ]
+).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis()

@@ -225,3 +225,18 @@ def test_the_migration_gives_every_resident_the_new_search_name():
         migration.recompute_search_names(apps, editor)
     assert Resident.objects.get(pk=arabic.pk).search_name == "محمد علي"
     assert Resident.objects.get(pk=latin.pk).search_name == "jan kowalski"
+
+
+def test_every_word_typed_must_be_like_a_word_of_the_name(client, practitioner):
+    """A rare surname after a common first name finds that person (typos forgiven), not every
+    Harry in the borough."""
+    grays = Neighbourhood.objects.get(name="Grays")
+    harry = ResidentFactory(full_name="Harry Keldon", neighbourhood=grays)
+    for name in ["Harry Smith", "Harry Jones", "Harriet Brown", "Kelly Smith"]:
+        ResidentFactory(full_name=name, neighbourhood=grays)
+    client.force_login(practitioner)
+    for query in ["harry keldon", "hary keldon", "Harry Kedlon", "harry keldn"]:
+        response = client.get(reverse("residents:search"), {"q": query})
+        assert [r.pk for r in response.context["results"]] == [harry.pk], query
+    response = client.get(reverse("residents:search"), {"q": "keldon"})  # one word: like it
+    assert [r.full_name for r in response.context["results"]] == ["Harry Keldon", "Kelly Smith"]
