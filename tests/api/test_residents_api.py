@@ -464,6 +464,28 @@ def test_patch_with_a_stale_version_is_a_409_and_changes_nothing(practitioner, s
     assert Event.objects.filter(resident_id=siobhan.pk, action=Action.CHANGED).count() == 1
 
 
+def test_a_resident_cannot_be_moved_to_a_locality_where_the_caller_does_not_work(
+    practitioner, siobhan
+):
+    """A PATCH is held to the rule a new record is: nobody moves a record out of their own
+    reach (the Grays practitioner would then get 404 on it)."""
+    api = client_for(practitioner)
+    changes = {"neighbourhood": "Tilbury", "phone": "07000 000001", "version": 1}
+    response = api.patch(detail(siobhan), changes, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "neighbourhood": ["Choose a neighbourhood in a locality where you work"]
+    }
+    siobhan.refresh_from_db()
+    assert (siobhan.neighbourhood.name, siobhan.phone, siobhan.version) == ("Grays", "", 1)
+    assert not Event.objects.filter(resident_id=siobhan.pk).exclude(action=Action.VIEWED)
+    # Within her own locality the move is saved, and she still sees the record.
+    moved = api.patch(detail(siobhan), {"neighbourhood": "blackshots", "version": 1}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert (moved.json()["neighbourhood"], moved.json()["locality"]) == ("Blackshots", "grays")
+    assert api.get(detail(siobhan)).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
