@@ -431,6 +431,43 @@ def test_five_simultaneous_posts_with_one_key_make_one_record(grays):
     assert Resident.objects.count() == 1
 
 
+NAME_ALONE = {"full_name": "Nameonly Person", "neighbourhood": "Grays"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_posts_of_a_name_alone_with_one_key_make_one_record(grays):
+    """With no NHS number, date of birth or postcode there is no identity to lock (see the
+    next test): the submission key alone must hold under concurrency."""
+    user = make_persona(Role.PRACTITIONER, grays)
+    body = {**NAME_ALONE, "submission_key": str(uuid.uuid4())}
+    responses = post_at_once([(user, body)] * 5)
+    assert [r.status_code for r in responses] == [201] * 5
+    assert len({r.json()["id"] for r in responses}) == 1
+    resident = Resident.objects.get()
+    assert (resident.full_name, resident.neighbourhood.name) == ("Nameonly Person", "Grays")
+    assert (resident.date_of_birth, resident.postcode, resident.nhs_number) == (None, "", "")
+    assert Event.objects.filter(action=Action.CREATED).count() == 1
+
+
+def test_a_name_alone_is_nobody_s_likely_duplicate(practitioner):
+    """A name alone identifies nobody (two people in Grays may share one), so it is never a
+    likely duplicate and takes no lock: sent again without a key, it is another record, at
+    once or one after the other. A repeat of one request is caught by its submission key."""
+    api = client_for(practitioner)
+    first = api.post(LIST, NAME_ALONE, format="json")
+    second = api.post(LIST, NAME_ALONE, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+    assert not PossibleDuplicate.objects.exists()
+    # With her date of birth as well, the same name is a likely duplicate again.
+    dated = {**NAME_ALONE, "date_of_birth": "1950-01-01"}
+    assert api.post(LIST, dated, format="json").status_code == 201
+    again = api.post(LIST, dated, format="json")
+    assert again.status_code == 409
+    assert [d["name"] for d in again.json()["duplicates"]] == ["Nameonly Person"]
+    assert Resident.objects.count() == 3
+
+
 # --- Changing a record ------------------------------------------------------------------------
 
 
