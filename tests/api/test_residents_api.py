@@ -431,6 +431,43 @@ def test_five_simultaneous_posts_with_one_key_make_one_record(grays):
     assert Resident.objects.count() == 1
 
 
+NAME_ALONE = {"full_name": "Nameonly Person", "neighbourhood": "Grays"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_posts_of_a_name_alone_with_one_key_make_one_record(grays):
+    """With no NHS number, date of birth or postcode there is no identity to lock (see the
+    next test): the submission key alone must hold under concurrency."""
+    user = make_persona(Role.PRACTITIONER, grays)
+    body = {**NAME_ALONE, "submission_key": str(uuid.uuid4())}
+    responses = post_at_once([(user, body)] * 5)
+    assert [r.status_code for r in responses] == [201] * 5
+    assert len({r.json()["id"] for r in responses}) == 1
+    resident = Resident.objects.get()
+    assert (resident.full_name, resident.neighbourhood.name) == ("Nameonly Person", "Grays")
+    assert (resident.date_of_birth, resident.postcode, resident.nhs_number) == (None, "", "")
+    assert Event.objects.filter(action=Action.CREATED).count() == 1
+
+
+def test_a_name_alone_is_nobody_s_likely_duplicate(practitioner):
+    """A name alone identifies nobody (two people in Grays may share one), so it is never a
+    likely duplicate and takes no lock: sent again without a key, it is another record, at
+    once or one after the other. A repeat of one request is caught by its submission key."""
+    api = client_for(practitioner)
+    first = api.post(LIST, NAME_ALONE, format="json")
+    second = api.post(LIST, NAME_ALONE, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+    assert not PossibleDuplicate.objects.exists()
+    # With her date of birth as well, the same name is a likely duplicate again.
+    dated = {**NAME_ALONE, "date_of_birth": "1950-01-01"}
+    assert api.post(LIST, dated, format="json").status_code == 201
+    again = api.post(LIST, dated, format="json")
+    assert again.status_code == 409
+    assert [d["name"] for d in again.json()["duplicates"]] == ["Nameonly Person"]
+    assert Resident.objects.count() == 3
+
+
 # --- Changing a record ------------------------------------------------------------------------
 
 
@@ -462,6 +499,28 @@ def test_patch_with_a_stale_version_is_a_409_and_changes_nothing(practitioner, s
     siobhan.refresh_from_db()
     assert (siobhan.phone, siobhan.version) == ("01375 111111", 2)
     assert Event.objects.filter(resident_id=siobhan.pk, action=Action.CHANGED).count() == 1
+
+
+def test_a_resident_cannot_be_moved_to_a_locality_where_the_caller_does_not_work(
+    practitioner, siobhan
+):
+    """A PATCH is held to the rule a new record is: nobody moves a record out of their own
+    reach (the Grays practitioner would then get 404 on it)."""
+    api = client_for(practitioner)
+    changes = {"neighbourhood": "Tilbury", "phone": "07000 000001", "version": 1}
+    response = api.patch(detail(siobhan), changes, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "neighbourhood": ["Choose a neighbourhood in a locality where you work"]
+    }
+    siobhan.refresh_from_db()
+    assert (siobhan.neighbourhood.name, siobhan.phone, siobhan.version) == ("Grays", "", 1)
+    assert not Event.objects.filter(resident_id=siobhan.pk).exclude(action=Action.VIEWED)
+    # Within her own locality the move is saved, and she still sees the record.
+    moved = api.patch(detail(siobhan), {"neighbourhood": "blackshots", "version": 1}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert (moved.json()["neighbourhood"], moved.json()["locality"]) == ("Blackshots", "grays")
+    assert api.get(detail(siobhan)).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Requests to join an ILT: anyone asks, the locality's coordinator decides."""
 
+import datetime
 import uuid
 
 import pytest
@@ -242,6 +243,82 @@ def test_a_stranger_is_never_attached_to_a_known_organisation_by_its_name(
     assert not User.objects.filter(email="stranger@example.test").exists()
     assert mailoutbox == []
     assert Event.objects.get(action=Action.JOIN_APPROVED).details["new_organisation"] is False
+
+
+def test_a_request_from_a_known_organisation_s_address_resembles_it_whatever_the_name(
+    client, grays_coordinator, grays, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A request whose name is nothing like a known organisation's, but sent from that
+    organisation's own contact address, is shown to the coordinator as resembling it; approving
+    it as that organisation adds the membership, changes no account and records exactly the
+    decision and the membership."""
+    riverside = OrganisationFactory(
+        name="Tilbury Riverside Food Bank", kind=Organisation.Kind.VOLUNTARY_GROUP,
+        contact_email="hello@riverside.test",
+    )  # fmt: skip
+    OrganisationFactory(name="Chadwell Lunch Club", contact_email="lunch@chadwell.test")
+    join_request = JoinRequestFactory(
+        organisation_name="Blackshots Befrienders", contact_email="Hello@Riverside.TEST"
+    )
+    client.force_login(grays_coordinator)
+    detail = client.get(reverse("localities:join_request", args=["grays", join_request.pk]))
+    assert (
+        "This request resembles 1 organisation already in Thurrock Care: Tilbury Riverside "
+        "Food Bank (contact hello@riverside.test)."
+    ) in detail.text
+    assert f'value="{riverside.pk}"' in detail.text  # offered as a choice, not chosen
+    assert "Chadwell Lunch Club" not in detail.text
+    assert "An account already uses" not in detail.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = approve(client, join_request, organisation=str(riverside.pk), follow=True)
+    assert (
+        "Tilbury Riverside Food Bank has joined the Grays ILT. Nobody was invited from the request"
+    ) in response.text
+    membership = Membership.objects.get(organisation=riverside)
+    assert (membership.locality, membership.joined_on) == (grays, timezone.localdate())
+    join_request.refresh_from_db()
+    assert (join_request.status, join_request.organisation) == (
+        JoinRequest.Status.APPROVED, riverside
+    )  # fmt: skip
+    assert Organisation.objects.filter(name="Blackshots Befrienders").count() == 0
+    assert not User.objects.filter(email__iexact="hello@riverside.test").exists()
+    assert mailoutbox == []
+    # Exactly the decision and the membership it added, each naming the coordinator.
+    entries = sorted((e.action, e.actor, e.object_type, e.object_id) for e in Event.objects.all())
+    assert entries == sorted([
+        (Action.JOIN_APPROVED, grays_coordinator, "localities.joinrequest", join_request.pk),
+        (Action.MEMBERSHIP_ADDED, grays_coordinator, "localities.membership", membership.pk),
+    ])  # fmt: skip
+    approved = Event.objects.get(action=Action.JOIN_APPROVED)
+    assert approved.details == {
+        "organisation": riverside.pk,
+        "new_organisation": False,
+        "invited": None,
+        "existing_account_left_unchanged": None,
+    }
+    added = Event.objects.get(action=Action.MEMBERSHIP_ADDED)
+    assert added.details == {"organisation": riverside.pk, "locality": "grays"}
+
+
+def test_approving_as_an_organisation_already_in_the_ilt_records_only_the_decision(
+    client, grays_coordinator, grays
+):
+    """Nothing else changes, so nothing else is recorded: the membership it already had stays."""
+    member = OrganisationFactory(name="Grays Men's Shed", contact_email="shed@grays.test")
+    earlier = Membership.objects.create(
+        organisation=member, locality=grays, joined_on=datetime.date(2024, 5, 1)
+    )
+    join_request = JoinRequestFactory(organisation_name="The Shed", contact_email="shed@grays.test")
+    client.force_login(grays_coordinator)
+    response = approve(client, join_request, organisation=str(member.pk))
+    assert response.status_code == 302
+    assert list(Membership.objects.filter(organisation=member)) == [earlier]
+    earlier.refresh_from_db()
+    assert earlier.joined_on == datetime.date(2024, 5, 1)
+    assert [(e.action, e.actor, e.object_id) for e in Event.objects.all()] == [
+        (Action.JOIN_APPROVED, grays_coordinator, join_request.pk)
+    ]
 
 
 def test_approving_as_new_an_organisation_that_exists_by_that_name_is_refused(

@@ -110,3 +110,28 @@ def test_the_worker_sends_an_invitation_whose_link_works(client, grays, worker_o
     assert message["body"].startswith("Hello New Partner,")
     path = "/" + re.search(r"https?://[^/\s]+/(\S+)", message["body"])[1]
     assert "Set up your account" in client.get(path, follow=True).text
+
+
+@pytest.mark.integration
+def test_the_worker_retries_an_invitation_when_the_mail_server_fails_and_sends_once(
+    client, grays, worker_outbox
+):
+    coordinator = make_persona(Role.COORDINATOR, grays, full_name="Ruth Okafor")
+    worker_outbox.fail_next(1)
+    user = invite_user(
+        by=coordinator,
+        email="retried.partner@befrienders.test",
+        full_name="Retried Partner",
+        role=Role.PARTNER,
+        localities=[grays],
+    )  # committed here; the first send fails as a dropped connection would
+    (message,) = worker_outbox.wait_for_messages()
+    assert worker_outbox.attempts == 2  # one dropped connection, then delivered
+    assert message["to"] == ["retried.partner@befrienders.test"]
+    assert message["subject"] == "You have been invited to Thurrock Care"
+    assert message["body"].startswith("Hello Retried Partner,")
+    assert "Ruth Okafor has invited you to Thurrock Care" in message["body"]
+    # The link sent on the second attempt works.
+    path = "/" + re.search(r"https?://[^/\s]+/(\S+)", message["body"])[1]
+    assert "Set up your account" in client.get(path, follow=True).text
+    assert Event.objects.get(action=Action.ACCOUNT_INVITED).object_id == user.pk

@@ -10,10 +10,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from localities.models import BreakGlassGrant, Connection, Locality, Organisation
+from localities.models import (
+    BreakGlassGrant,
+    Connection,
+    Locality,
+    Merge,
+    Organisation,
+    PossibleDuplicate,
+    Resident,
+)
+from localities.services.residents import merge_residents
 from tests.conftest import make_persona
-from tests.factories import ConsentFactory, OrganisationFactory, ResidentFactory
+from tests.factories import ConsentFactory, OrganisationFactory, ResidentFactory, valid_nhs_number
 from thurrock_care.accounts.models import Role
+from thurrock_care.audit.models import Action, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +199,155 @@ def test_the_admin_list_goes_through_the_gate(rf, world):
     assert list(model_admin.get_queryset(request)) == []
     request.user = world["users"]["administrator"]
     assert world["resident"] in model_admin.get_queryset(request)
+
+
+# --- Writes that do not hang off one resident's address -----------------------------------------
+# Break-glass, its review, possible duplicates, reversing a merge and the API's create: for
+# every kind of user, what they get and what changes. Whoever may not do it gets 404 (or the
+# documented refusal) and nothing changes: no record, grant, review, flag or audit entry.
+
+# Break-glass is for those who may not see the record: whoever sees it already gets the same
+# answer as for nobody (so a record of their own tells them nothing); managers see no names.
+# A break-glass holder asking again finds the record they hold (the same request twice).
+ALREADY_SEE = READERS - {"break_glass_holder"}
+BREAK_GLASS_OPENS = set(EVERYONE) - ALREADY_SEE - {"manager"}
+# Adding a resident of Grays: whoever works in Grays, administrators anywhere.
+ADD_IN_GRAYS = {
+    "practitioner", "practitioner_not_core", "wellbeing_worker", "coordinator",
+    "partner_named_in_consent", "partner_not_named", "partner_consent_expired", "administrator",
+}  # fmt: skip
+CANNOT_OPEN = "We cannot open a record from these details."
+ELSEWHERE = {"neighbourhood": ["Choose a neighbourhood in a locality where you work"]}
+
+
+def state() -> dict:
+    """Everything these writes could change."""
+    return {
+        "residents": sorted(Resident.objects.values_list("pk", "status", "version")),
+        "grants": sorted(BreakGlassGrant.objects.values_list("pk", "reviewed_at")),
+        "merges": sorted(Merge.objects.values_list("pk", "reversed_at")),
+        "flags": sorted(PossibleDuplicate.objects.values_list("pk", "resolved_at")),
+        "audit": sorted(Event.objects.values_list("pk", flat=True)),
+    }
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_role_asking_for_break_glass(client, world, who):
+    resident, user = world["resident"], world["users"][who]
+    Resident.objects.filter(pk=resident.pk).update(nhs_number=valid_nhs_number(5))
+    client.force_login(user)
+    detail = client.get(reverse("residents:detail", args=[resident.pk]))
+    assert detail.status_code == (200 if who in READERS else 404)
+    before = state()
+    data = {"nhs_number": valid_nhs_number(5), "reason": "She is at the door, confused"}
+    response = client.post(reverse("residents:break_glass"), data)
+    if who in BREAK_GLASS_OPENS:
+        assert response.status_code == 302
+        assert response.url == reverse("residents:detail", args=[resident.pk])
+        grant = BreakGlassGrant.objects.filter(user=user).latest("granted_at")
+        assert (grant.resident, grant.reason) == (resident, "She is at the door, confused")
+        event = Event.objects.get(action=Action.BREAK_GLASS, actor=user)
+        assert (event.resident_id, event.reason) == (resident.pk, grant.reason)
+        assert client.get(response.url).status_code == 200
+        return
+    if who == "manager":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 400
+        assert CANNOT_OPEN in response.text
+        assert "She is at the door, confused</textarea>" in response.text  # kept
+    assert state() == before
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_role_marking_a_break_glass_access_reviewed(client, world, who):
+    resident, user = world["resident"], world["users"][who]
+    grant = BreakGlassGrant.objects.get(user=world["users"]["break_glass_holder"])
+    before = state()
+    client.force_login(user)
+    url = reverse("residents:break_glass_reviewed", args=[grant.pk])
+    response = client.post(url, {"note": "Spoke to them: fine"})
+    if who in REVIEWERS:
+        assert response.status_code == 302
+        assert response.url == reverse("residents:break_glass_review")
+        grant.refresh_from_db()
+        assert (grant.reviewed_by, grant.review_note) == (user, "Spoke to them: fine")
+        event = Event.objects.get(action=Action.BREAK_GLASS_REVIEWED)
+        assert (event.actor, event.resident_id, event.object_id) == (user, resident.pk, grant.pk)
+        return
+    assert response.status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_role_reversing_a_merge(client, world, who):
+    user = world["users"][who]
+    survivor = ResidentFactory(full_name="Merge Survivor")
+    duplicate = ResidentFactory(full_name="Merge Duplicate")
+    merge = merge_residents(
+        survivor=survivor, duplicate=duplicate, by=world["users"]["administrator"]
+    )
+    before = state()
+    client.force_login(user)
+    response = client.post(reverse("residents:merge_reverse", args=[merge.pk]))
+    if who == "administrator":
+        assert response.status_code == 302
+        assert response.url == reverse("residents:detail", args=[survivor.pk])
+        merge.refresh_from_db()
+        duplicate.refresh_from_db()
+        assert (merge.reversed_by, duplicate.status) == (user, Resident.Status.ACTIVE)
+        unmerged = Event.objects.filter(action=Action.UNMERGED, actor=user)
+        assert sorted(unmerged.values_list("resident_id", flat=True)) == sorted(
+            [survivor.pk, duplicate.pk]
+        )
+        return
+    assert response.status_code == 404
+    assert state() == before
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into) == (Resident.Status.MERGED, survivor)
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_role_marking_a_possible_duplicate_as_different_people(client, world, who):
+    resident, user = world["resident"], world["users"][who]
+    flag = PossibleDuplicate.objects.create(
+        resident=ResidentFactory(full_name="Matrix Lookalike"), candidate=resident
+    )
+    before = state()
+    client.force_login(user)
+    response = client.post(reverse("residents:possible_duplicate_different", args=[flag.pk]))
+    if who in REVIEWERS:
+        assert response.status_code == 302
+        assert response.url == reverse("residents:possible_duplicates")
+        flag.refresh_from_db()
+        assert (flag.outcome, flag.resolved_by) == (PossibleDuplicate.Outcome.DIFFERENT, user)
+        event = Event.objects.get(action=Action.DUPLICATE_REVIEWED)
+        assert (event.actor, event.object_id) == (user, flag.pk)
+        return
+    assert response.status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_role_adding_a_resident_through_the_api(client, world, who):
+    user = world["users"][who]
+    before = state()
+    client.force_login(user)
+    body = {"full_name": "Matrix Newcomer", "neighbourhood": "Grays"}
+    response = client.post("/api/v1/residents/", body, content_type="application/json")
+    if who in ADD_IN_GRAYS:
+        assert response.status_code == 201, response.json()
+        made = Resident.objects.get(full_name="Matrix Newcomer")
+        assert (response.json()["id"], made.created_by, made.neighbourhood.name) == (
+            made.pk, user, "Grays"
+        )  # fmt: skip
+        assert Event.objects.get(action=Action.CREATED).actor == user
+        assert client.get(f"/api/v1/residents/{made.pk}/").status_code == 200  # theirs to see
+        return
+    if who == "manager":
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+    else:  # they work in another locality
+        assert response.status_code == 400
+        assert response.json() == ELSEWHERE
+    assert state() == before

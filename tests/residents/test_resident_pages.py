@@ -1,20 +1,25 @@
 """Creating, reading and changing a resident's record through the pages."""
 
 import datetime
+import re
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from localities.models import (
     Connection,
     Consent,
+    Locality,
     Neighbourhood,
     PossibleDuplicate,
     Resident,
     StoryEntry,
 )
+from localities.services import residents as services
+from tests.conftest import make_persona
 from tests.factories import ConsentFactory, OrganisationFactory, ResidentFactory, valid_nhs_number
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
@@ -94,6 +99,138 @@ def test_a_double_submit_creates_one_record(client, practitioner):
     second = client.post(reverse("residents:create"), data)
     assert Resident.objects.count() == 1
     assert first.url == second.url
+
+
+def offered_neighbourhoods(html: str) -> list[str]:
+    """The neighbourhoods the page's neighbourhood list offers, as shown."""
+    select = re.search(r'<select name="neighbourhood".*?</select>', html, re.DOTALL)
+    assert select, "the page has no neighbourhood list"
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', select[0])
+
+
+GRAYS = [
+    "Blackshots (Grays)", "Chafford Hundred (Grays)", "Grays (Grays)",
+    "Stifford Clays (Grays)", "West Thurrock (Grays)",
+]  # fmt: skip
+ASOP = ["Aveley (ASOP)", "Purfleet (ASOP)", "South Ockendon (ASOP)"]
+
+
+def test_the_add_form_offers_only_neighbourhoods_where_the_user_works(client, practitioner):
+    """Regression: a Grays practitioner could add a resident in Tilbury and then not see the
+    record just made. The form now offers only the localities where they work."""
+    client.force_login(practitioner)
+    response = client.get(reverse("residents:create"))
+    assert offered_neighbourhoods(response.text) == GRAYS
+    assert "nowhere to add a resident" not in response.text
+    # Someone who works in two localities is offered both; an administrator every one.
+    both = make_persona(Role.PRACTITIONER, None)
+    both.localities.set(Locality.objects.filter(slug__in=["grays", "asop"]))
+    client.force_login(both)
+    assert offered_neighbourhoods(client.get(reverse("residents:create")).text) == sorted(
+        GRAYS + ASOP
+    )
+    client.force_login(make_persona(Role.ADMINISTRATOR, None))
+    offered = offered_neighbourhoods(client.get(reverse("residents:create")).text)
+    assert len(offered) == Neighbourhood.objects.count() == 19
+    assert "Tilbury (Tilbury &amp; Chadwell)" in offered
+
+
+def test_a_neighbourhood_elsewhere_sent_by_hand_is_refused_keeping_what_was_typed(
+    client, practitioner
+):
+    client.force_login(practitioner)
+    tilbury = Neighbourhood.objects.get(name="Tilbury")
+    data = new_resident_data(neighbourhood=str(tilbury.pk))
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 400
+    assert 'class="govuk-error-summary"' in response.text
+    assert (
+        '<a href="#id_neighbourhood">Choose a neighbourhood in a locality where you work</a>'
+        in response.text
+    )
+    kept = ['value="Siobhan O&#x27;Leary"', 'value="02/03/1948"', "12 Orsett Road, Grays",
+            'value="999 000 0018"', "Small dog in the house", data["submission_key"]]  # fmt: skip
+    for typed in kept:
+        assert typed in response.text
+    assert offered_neighbourhoods(response.text) == GRAYS  # still only her own
+    assert not Resident.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_the_service_itself_refuses_a_neighbourhood_where_the_author_does_not_work(
+    practitioner, manager
+):
+    """The form is not the only guard: create_resident refuses too (a later caller that
+    skips the form must not write a record its author cannot see)."""
+    tilbury = Neighbourhood.objects.get(name="Tilbury")
+    for author in (practitioner, manager):
+        with pytest.raises(ValidationError) as refused:
+            services.create_resident(by=author, full_name="Nowhere Person", neighbourhood=tilbury)
+        assert refused.value.message_dict == {
+            "neighbourhood": ["Choose a neighbourhood where you work"]
+        }
+    with pytest.raises(ValidationError):  # managers add nobody, even in their own locality
+        services.create_resident(
+            by=make_persona(Role.MANAGER, Locality.objects.get(slug="grays")),
+            full_name="Nowhere Person",
+            neighbourhood=Neighbourhood.objects.get(name="Grays"),
+        )
+    assert not Resident.objects.exists()
+    assert not Event.objects.exists()
+    blackshots = Neighbourhood.objects.get(name="Blackshots")
+    made = services.create_resident(
+        by=practitioner, full_name="Somewhere Person", neighbourhood=blackshots
+    )
+    assert Resident.objects.visible_to(practitioner).get() == made
+
+
+def test_someone_who_works_in_no_locality_is_told_there_is_nowhere_to_add_a_resident(client):
+    newcomer = make_persona(Role.PRACTITIONER, None)
+    client.force_login(newcomer)
+    response = client.get(reverse("residents:create"))
+    assert response.status_code == 200
+    assert (
+        "You do not work in any locality yet, so there is nowhere to add a resident. Ask your "
+        "ILT coordinator to add you to a locality."
+    ) in response.text
+    assert offered_neighbourhoods(response.text) == []
+    # Sending the form by hand anyway adds nobody.
+    data = new_resident_data()
+    posted = client.post(reverse("residents:create"), data)
+    assert posted.status_code == 400
+    assert "Choose a neighbourhood in a locality where you work" in posted.text
+    assert "nowhere to add a resident" in posted.text
+    assert 'value="Siobhan O&#x27;Leary"' in posted.text
+    assert not Resident.objects.exists()
+
+
+def test_a_resident_cannot_be_moved_to_a_locality_where_the_editor_does_not_work(
+    client, practitioner
+):
+    resident = ResidentFactory(full_name="Arthur Dent")
+    url = reverse("residents:edit", args=[resident.pk])
+    client.force_login(practitioner)
+    page = client.get(url)
+    assert offered_neighbourhoods(page.text) == GRAYS
+    form = page.context["form"]
+    data = {name: (form.initial.get(name) or "") for name in form.fields}
+    tilbury = Neighbourhood.objects.get(name="Tilbury")
+    response = client.post(url, {**data, "neighbourhood": str(tilbury.pk), "phone": "07000 000001"})
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_neighbourhood">Choose a neighbourhood in a locality where you work</a>'
+        in response.text
+    )
+    assert 'value="07000 000001"' in response.text  # what was typed is kept
+    resident.refresh_from_db()
+    assert (resident.neighbourhood.name, resident.phone, resident.version) == ("Grays", "", 1)
+    assert not Event.objects.filter(resident_id=resident.pk, action=Action.CHANGED).exists()
+    # Within her own locality the move is saved.
+    blackshots = Neighbourhood.objects.get(name="Blackshots")
+    moved = client.post(url, {**data, "neighbourhood": str(blackshots.pk)})
+    assert moved.status_code == 302
+    resident.refresh_from_db()
+    assert resident.neighbourhood == blackshots
 
 
 def test_creating_her_again_offers_the_existing_record_first(client, practitioner):

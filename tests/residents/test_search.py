@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from localities import search
-from localities.models import Neighbourhood, Resident
+from localities.models import Neighbourhood, PossibleDuplicate, Resident
 from tests.factories import ResidentFactory, valid_nhs_number
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +193,52 @@ def test_the_same_chinese_name_and_date_of_birth_is_a_likely_duplicate(client, p
     assert [r.pk for r in response.context["duplicates"]] == [same.pk]
     assert reverse("residents:detail", args=[other.pk]) not in response.text
     assert Resident.objects.count() == 2
+
+
+# (a name, another person's name in the same script, the first name as someone may type it:
+# in lower case; on a keyboard without Polish letters, where "ł" must count as "l", not vanish)
+SCRIPTS = {
+    "cyrillic": ("Наталья Иванова", "Ольга Смирнова", "наталья иванова"),
+    "devanagari": ("अनिल कुमार", "सुनीता शर्मा", "अनिल कुमार"),
+    "polish": ("Paweł Łoś", "Zofia Wiśniewska", "Pawel Los"),
+}
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_the_same_name_and_date_of_birth_in_any_script_is_a_likely_duplicate(
+    client, practitioner, script
+):
+    name, other_name, typed = SCRIPTS[script]
+    born = datetime.date(1940, 11, 27)
+    same = ResidentFactory(full_name=name, date_of_birth=born, postcode="RM16 2AA")
+    other = ResidentFactory(full_name=other_name, date_of_birth=born, postcode="RM16 2AA")
+    client.force_login(practitioner)
+    data = new_resident(full_name=typed, date_of_birth="27/11/1940", postcode="")
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 200
+    assert "This may be someone we already know" in response.text
+    assert [r.pk for r in response.context["duplicates"]] == [same.pk]
+    assert f"{escape(name)}</a>" in response.text
+    assert reverse("residents:detail", args=[other.pk]) not in response.text
+    assert Resident.objects.count() == 2
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_two_different_names_in_any_script_at_one_postcode_are_not_likely_duplicates(
+    client, practitioner, script
+):
+    """Regression: names in other scripts were stored with an empty search name, so any two
+    of them at one postcode (or with one date of birth) looked like the same person."""
+    name, other_name, _ = SCRIPTS[script]
+    ResidentFactory(full_name=name, date_of_birth=datetime.date(1940, 11, 27), postcode="RM17 6SL")
+    client.force_login(practitioner)
+    data = new_resident(full_name=other_name, date_of_birth="27/11/1940", postcode="RM17 6SL")
+    response = client.post(reverse("residents:create"), data)
+    assert response.status_code == 302
+    created = Resident.objects.get(full_name=other_name)
+    assert response.url == reverse("residents:detail", args=[created.pk])
+    assert created.search_name == search.normalise_name(other_name) != ""
+    assert not PossibleDuplicate.objects.exists()
 
 
 def test_a_name_without_letters_is_nobody_s_duplicate(client, practitioner):
