@@ -131,6 +131,8 @@ def resident_create(request: AuthenticatedRequest) -> HttpResponse:
             duplicates = found.residents
         except submissions.KeyReused:
             keep_typed_after_reuse(form, data)
+        except ValidationError as refused:  # a rule the service keeps (the form checks it too)
+            form.add_error(None, refused)
         else:
             messages.success(request, f"{resident.full_name}'s record has been created.")
             return redirect("residents:detail", pk=resident.pk)

@@ -580,3 +580,28 @@ def test_a_name_with_no_letters_is_refused_it_could_never_be_found(client, pract
     assert response.status_code == 400
     assert "Enter their full name, in letters" in response.text
     assert not Resident.objects.exists()
+
+
+def test_a_rule_only_the_service_keeps_is_shown_on_the_form_not_a_500(
+    client, practitioner, monkeypatch
+):
+    """If the service ever refuses what the form let through, the person is told, with what
+    they typed kept. (The service is made to refuse: the form and it agree today.)"""
+    from django.core.exceptions import ValidationError as Refused
+
+    from localities.services import residents as services
+
+    def refuse(**kwargs):
+        raise Refused({"neighbourhood": "Choose a neighbourhood where you work"})
+
+    monkeypatch.setattr(services, "create_resident", refuse)
+    client.force_login(practitioner)
+    grays = Neighbourhood.objects.get(name="Grays")
+    response = client.post(
+        reverse("residents:create"),
+        {"full_name": "Amara Okafor", "neighbourhood": grays.pk, "submission_key": uuid.uuid4()},
+    )
+    assert response.status_code == 400
+    assert "Choose a neighbourhood where you work" in response.text
+    assert 'value="Amara Okafor"' in response.text
+    assert not Resident.objects.filter(full_name="Amara Okafor").exists()

@@ -73,7 +73,10 @@ KEY_REUSED = OpenApiResponse(
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, and: an edit conflict is a 409 with the current version; a submission key
-    reused for a different request is a 422."""
+    reused for a different request is a 422; a rule a service enforces (Django's
+    ValidationError) is a 400 in the shape of any other invalid input, never a 500."""
+    from django.core.exceptions import ValidationError
+
     from thurrock_care.submissions import KeyReused
     from thurrock_care.versions import EditConflict
 
@@ -87,4 +90,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, KeyReused):
         body = {"submission_key": ["This key was already used for a different request."]}
         return Response(body, status=422)
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return Response({field: list(errors) for field, errors in exc.message_dict.items()},
+                            status=400)  # fmt: skip
+        return Response({"non_field_errors": exc.messages}, status=400)
     return drf_exception_handler(exc, context)
