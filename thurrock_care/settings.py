@@ -338,6 +338,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "thurrock_care.notifications.tasks.sweep",
         "schedule": crontab(),  # every minute: e-mails held for quiet hours go at 07:00
     },
+    "introductions-follow-up-reminders": {
+        "task": "introductions.tasks.remind_follow_ups",
+        "schedule": crontab(minute="*/15"),  # follow-ups due today: once each (dedupe key)
+    },
     "forget-old-submissions": {
         "task": "thurrock_care.submissions.tasks.forget_old_submissions",
         "schedule": crontab(hour=3, minute=17),
