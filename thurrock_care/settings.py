@@ -208,10 +208,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Two models have a "kind": name each set of choices after its model.
+    # Several models have a "kind" or a "status": name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "localities.models.Organisation.Kind",
         "CommunityAssetKindEnum": "localities.models.CommunityAsset.Kind",
+        "DropInKindEnum": "introductions.models.DropInSession.Kind",
+        "ResidentStatusEnum": "localities.models.Resident.Status",
+        "IntroductionStatusEnum": "introductions.models.Introduction.Status",
     },
 }
 

@@ -26,8 +26,8 @@ DROP_IN_FIELDS += ["organisations", "description"]
 class DropInSessionQuerySet(models.QuerySet["DropInSession"]):
     def run_by(self, user: User) -> DropInSessionQuerySet:
         """Sessions whose page (with the people met there) this user opens: those of the
-        localities they work in, for the roles that work with named residents."""
-        if not access.sees_named_residents(user):
+        localities they work in, for the roles that run drop-ins (access.runs_drop_ins)."""
+        if not access.runs_drop_ins(user):
             return self.none()
         return self.filter(locality__in=Locality.objects.worked_in_by(user))
 

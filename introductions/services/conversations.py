@@ -151,6 +151,7 @@ def log_first_conversation(
     *,
     by: User,
     resident_details: dict[str, Any],
+    existing: Resident | None = None,
     confirm_new: bool = False,
     submission_key: uuid.UUID | None = None,
     request: HttpRequest | None = None,
@@ -158,8 +159,9 @@ def log_first_conversation(
 ) -> Conversation:
     """Someone new: their record (with localities' duplicate check: LikelyDuplicates if the
     author may see look-alikes and has not confirmed that none is them) and the first
-    conversation with them, together. Sent twice, it makes one of each."""
-    resident = resident_services.create_resident(
+    conversation with them, together. Sent twice, it makes one of each. `existing`: the
+    author chose one of the look-alikes instead (the conversation is logged with them)."""
+    resident = existing or resident_services.create_resident(
         by=by,
         submission_key=submission_key,
         confirm_new=confirm_new,

@@ -30,7 +30,7 @@ MAX_HEADCOUNT_STEP = 500
 
 def _check(*, by: User, locality: Locality, starts_at: datetime, ends_at: datetime,
            venue: str, asset: CommunityAsset | None) -> None:  # fmt: skip
-    where = Locality.objects.worked_in_by(by) if access.sees_named_residents(by) else None
+    where = Locality.objects.worked_in_by(by) if access.runs_drop_ins(by) else None
     if where is None or not where.filter(pk=locality.pk).exists():
         raise ValidationError({"locality": "Choose a locality where you work"})
     if ends_at <= starts_at:
