@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +26,8 @@ from localities.api.residents import ResidentSummarySerializer
 from localities.forms.residents import ResidentForm
 from localities.models import CommunityAsset, Locality, Neighbourhood, Organisation
 from localities.services.residents import LikelyDuplicates
-from thurrock_care.api.errors import VALIDATION_ERROR
+from thurrock_care import access
+from thurrock_care.api.errors import VALIDATION_ERROR, ErrorSerializer
 from thurrock_care.api.fields import caller, submission_key_field, validate_with
 
 
@@ -96,7 +98,11 @@ class LookAlikesSerializer(serializers.Serializer):
     create=extend_schema(
         summary="Plan a drop-in or community event",
         request=NewDropInSerializer,
-        responses={201: DropInSerializer, 400: VALIDATION_ERROR},
+        responses={
+            201: DropInSerializer,
+            400: VALIDATION_ERROR,
+            404: OpenApiResponse(ErrorSerializer, description="Your role runs no drop-ins."),
+        },
     ),
 )
 class DropInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -112,6 +118,8 @@ class DropInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     def create(self, request: Request) -> Response:
+        if not access.runs_drop_ins(caller(request)):
+            raise NotFound
         serializer = NewDropInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)

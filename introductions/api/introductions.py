@@ -25,6 +25,7 @@ from introductions.forms.introductions import EditIntroductionForm, NewIntroduct
 from introductions.models import INTRODUCTION_FIELDS, Introduction, IntroductionQuerySet
 from introductions.services import introductions as services
 from localities.models import Resident
+from thurrock_care import access
 from thurrock_care.accounts.models import User
 from thurrock_care.api.errors import CONFLICT, VALIDATION_ERROR, ErrorSerializer
 from thurrock_care.api.fields import (
@@ -141,6 +142,8 @@ class IntroductionViewSet(viewsets.GenericViewSet):
         return Response(IntroductionSerializer(introduction).data)
 
     def create(self, request: Request) -> Response:
+        if not access.sees_named_residents(caller(request)):
+            raise NotFound
         serializer = NewIntroductionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -205,6 +208,8 @@ class IntroductionViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"])
     def reassign(self, request: Request) -> Response:
+        if not access.reviews_records(caller(request)):
+            raise NotFound
         serializer = ReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = set(serializer.validated_data["introductions"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +25,7 @@ from introductions.models import (
     WellbeingAnswerQuerySet,
 )
 from introductions.services import wellbeing as services
+from thurrock_care import access
 from thurrock_care.api.errors import VALIDATION_ERROR
 from thurrock_care.api.fields import caller, submission_key_field
 
@@ -79,6 +81,8 @@ class WellbeingAnswerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(WellbeingAnswerSerializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
+        if not access.sees_named_residents(caller(request)):
+            raise NotFound
         serializer = NewWellbeingAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
