@@ -12,6 +12,8 @@ from localities.models import Resident
 from localities.services import residents as resident_services
 from thurrock_care import access
 from thurrock_care.accounts.typing import AuthenticatedRequest
+from thurrock_care.audit.models import Action
+from thurrock_care.audit.services import record_many
 
 
 def audited(request: AuthenticatedRequest, resident: Resident) -> Resident:
@@ -21,6 +23,16 @@ def audited(request: AuthenticatedRequest, resident: Resident) -> Resident:
             resident=resident, by=request.user, request=request, page=f"lac:{page}"
         )
     return resident
+
+
+def audited_list(request: AuthenticatedRequest, resident_ids: list[int]) -> None:
+    """A page listing residents (a drop-in's people, a LAC's introductions) is a view of each
+    record: one entry each, in one insert."""
+    ids = sorted(set(resident_ids))
+    if ids:
+        page = request.resolver_match.url_name if request.resolver_match else ""
+        record_many(actor=request.user, action=Action.VIEWED, resident_ids=ids,
+                    request=request, details={"page": f"lac:{page}"})  # fmt: skip
 
 
 def require_resident_role(request: AuthenticatedRequest) -> None:

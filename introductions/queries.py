@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from introductions import holders
@@ -231,3 +231,34 @@ def drop_in_page(session: DropInSession, user: User) -> dict[str, Any]:
         "organisations": list(session.organisations.order_by("name")),
         "may_hold": may_hold,
     }
+
+
+def figures_by_locality() -> list[dict[str, Any]]:
+    """Per locality, figures (no names): open introductions, conversations in the last 30
+    days, connections made and connections kept. One query for each figure."""
+    since = timezone.now() - timedelta(days=30)
+    locality = "resident__neighbourhood__locality"
+    open_introductions = dict(
+        Introduction.objects.open().values_list(locality).annotate(n=Count("pk"))
+    )
+    recent = dict(
+        Conversation.objects.filter(held_at__gte=since)
+        .values_list(locality)
+        .annotate(n=Count("pk"))
+    )
+    connections = {
+        row[locality]: row
+        for row in ConnectionMade.objects.values(locality).annotate(
+            made=Count("pk"), kept=Count("pk", filter=Q(outcome=ConnectionMade.Outcome.KEPT))
+        )
+    }
+    return [
+        {
+            "locality": place,
+            "open_introductions": open_introductions.get(place.pk, 0),
+            "conversations": recent.get(place.pk, 0),
+            "connections_made": connections.get(place.pk, {}).get("made", 0),
+            "connections_kept": connections.get(place.pk, {}).get("kept", 0),
+        }
+        for place in Locality.objects.order_by("name")
+    ]

@@ -93,9 +93,11 @@ def introduction_changes(resident_id: int, user: User) -> QuerySet[Any]:
         events,
         at=F("at"),
         title=timeline.choice_label("details__introduction", STATUS_TITLES, default="Introduction"),
-        text=Coalesce(
-            _if(Q(details__has_key="status"), "Now: ", Cast("details__status", TextField())),
-            Value(""),
+        text=_if(
+            Q(details__has_key="status"),
+            "Now: ",
+            timeline.choice_label("details__status", Introduction.Status.choices),
+            ".",
         ),
         actor=F("actor_name"),
         object_id=F("object_id"),

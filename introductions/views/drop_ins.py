@@ -69,6 +69,7 @@ def drop_in_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "headcount_form": HeadcountForm(),
         **queries.drop_in_page(session, request.user),
     }
+    gates.audited_list(request, [c.resident_id for c in context["met"]])
     return render(request, "introductions/drop_in_detail.html", context)
 
 

@@ -115,9 +115,13 @@ def introduction_for_resident(request: AuthenticatedRequest, pk: int) -> HttpRes
 def my_work(request: AuthenticatedRequest) -> HttpResponse:
     """A LAC's own list: the introductions they hold, and follow-ups due."""
     gates.require_resident_role(request)
+    work = queries.my_work(request.user)
+    followed = [f.resident_id for f in work["due_today"] + work["overdue"]]
+    gates.audited_list(request, [i.resident_id for i in work["introductions"]] + followed)
     context = {
-        **queries.my_work(request.user),
+        **work,
         "perms_reassign": access.reviews_records(request.user),
+        "figures": queries.figures_by_locality(),
     }
     return render(request, "introductions/my_work.html", context)
 

@@ -151,3 +151,17 @@ def test_the_poster_is_a_one_page_pdf_of_the_month(client, tmp_path):
     assert now.strftime("%B %Y") in text
     pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert re.search(r"^Pages:\s+1$", pages.stdout, re.MULTILINE)
+
+
+def test_the_people_met_on_a_session_page_are_an_audited_view(client, practitioner):
+    from introductions.services import conversations
+    from thurrock_care.audit.models import Event
+
+    session = DropInFactory()
+    resident = ResidentFactory()
+    conversations.log_conversation(resident=resident, by=practitioner, how_we_met="drop_in",
+                                   what_matters="x", drop_in=session)  # fmt: skip
+    client.force_login(practitioner)
+    client.get(reverse("introductions:drop_in", args=[session.pk]))
+    viewed = Event.objects.filter(resident_id=resident.pk, details__page="lac:drop_in")
+    assert [(e.actor, e.action) for e in viewed] == [(practitioner, "viewed")]

@@ -52,8 +52,13 @@ def test_every_kind_of_entry_on_the_timeline(practitioner):
         ("Conversation: Phone", "Went twice"),
         ("Conversation: Drop-in at Talking Shop", "Company\nNext steps: Try the lunch club"),
     ]
+    introduction = resident.introductions.get()
+    introductions.update_introduction(
+        introduction=introduction, by=practitioner, version=1, status="walking_alongside"
+    )
     assert titles(resident, practitioner, "introduction") == [
-        ("Introduced to Local Area Coordination", "")
+        ("Introduction changed", "Now: Walking alongside."),
+        ("Introduced to Local Area Coordination", ""),
     ]
     assert titles(resident, practitioner, "drop_in") == [
         ("Came to Talking Shop", "Grays Library, Orsett Road")
@@ -136,3 +141,36 @@ def test_query_counts_do_not_grow_with_the_data(client, practitioner):
     grow(practitioner, resident, session, 12)
     many = [count(client, url) for url in urls]
     assert few == many
+
+
+def test_connections_made_and_kept_are_counted_per_locality(client, practitioner):
+    from localities.models import Neighbourhood
+
+    grays_resident = ResidentFactory()
+    tilbury_resident = ResidentFactory(neighbourhood=Neighbourhood.objects.get(name="Tilbury"))
+    club = CommunityAssetFactory(name="Lunch club")
+    for resident in (grays_resident, grays_resident, tilbury_resident):
+        conversations.log_conversation(
+            resident=resident, by=practitioner, how_we_met="phone", what_matters="x",
+            connections=[NewConnection(asset=club)],
+        )  # fmt: skip
+    first = grays_resident.connections_made.order_by("pk").first()
+    conversations.log_conversation(resident=grays_resident, by=practitioner, how_we_met="phone",
+                                   what_matters="y", checked={first.pk: "kept"})  # fmt: skip
+    client.force_login(practitioner)
+    figures = {row["locality"].slug: row for row in
+               client.get(reverse("introductions:my_work")).context["figures"]}  # fmt: skip
+    grays, tilbury = figures["grays"], figures["tilbury-chadwell"]
+    assert (grays["connections_made"], grays["connections_kept"]) == (2, 1)
+    assert (tilbury["connections_made"], tilbury["connections_kept"]) == (1, 0)
+    assert (grays["conversations"], figures["asop"]["conversations"]) == (3, 0)
+
+
+def test_a_record_number_too_big_for_the_database_is_simply_not_found(client, practitioner):
+    client.force_login(practitioner)
+    huge = 10**30
+    for name in ("conversation", "introduction", "drop_in", "conversation_create", "wellbeing"):
+        assert client.get(reverse(f"introductions:{name}", args=[huge])).status_code == 404, name
+    assert (
+        client.get(reverse("introductions:conversation_quick"), {"drop_in": "٣"}).status_code == 200
+    )
