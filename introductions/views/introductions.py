@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from introductions import gates, holders, queries
 from introductions.forms.introductions import (
@@ -19,7 +20,7 @@ from introductions.forms.introductions import (
 )
 from introductions.models import INTRODUCTION_FIELDS, Introduction
 from introductions.services import introductions as services
-from localities.models import Locality
+from localities.models import Locality, Resident
 from thurrock_care import access, submissions
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
@@ -37,7 +38,11 @@ def introduction_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("introductions:introduction", pk=existing.pk)
     data = request.POST.copy() if request.method == "POST" else None
     eligible = holders.eligible(resident.neighbourhood.locality_id)
-    initial = {"holder": request.user.pk if eligible.filter(pk=request.user.pk).exists() else None}
+    initial = {
+        "holder": request.user.pk if eligible.filter(pk=request.user.pk).exists() else None,
+        "introduced_on": timezone.localdate(),
+        "status": Introduction.Status.GETTING_TO_KNOW,
+    }
     form = NewIntroductionForm(data, holders=eligible, initial=initial)
     if data is not None and form.is_valid():
         values = dict(form.cleaned_data)
@@ -103,12 +108,15 @@ def introduction_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def introduction_for_resident(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """From a resident's page: their open introduction, or the form to make one."""
-    resident = gates.changeable_resident(request, pk)
+    """From a resident's page: their open introduction; or, for those who may make one, the
+    form; for other readers, a page saying there is none."""
+    resident = gates.visible_resident(request, pk)
     existing = Introduction.objects.open().filter(resident=resident).first()
     if existing is not None:
         return redirect("introductions:introduction", pk=existing.pk)
-    return redirect("introductions:introduction_create", pk=resident.pk)
+    if Resident.objects.changeable_by(request.user).filter(pk=resident.pk).exists():
+        return redirect("introductions:introduction_create", pk=resident.pk)
+    return render(request, "introductions/introduction_none.html", {"resident": resident})
 
 
 @login_required

@@ -193,3 +193,82 @@ def test_the_session_runs_out_mid_conversation_and_nothing_is_lost(
     page.go_back()  # and sent again from the browser's history: still one
     assert Conversation.objects.count() == 1
     assert Conversation.objects.get().what_matters == "Getting out of the flat more."
+
+
+def test_every_other_lac_page_is_accessible(page: Page, live_server, personas, grays):
+    """Introductions (made, changed, a conflict), reassigning, a conversation, the wellbeing
+    questions, planning a drop-in, a LAC's own list: axe finds nothing on any of them."""
+    from introductions.models import Introduction
+    from introductions.services import conversations
+    from tests.conftest import make_persona
+    from tests.factories import ConsentFactory, OrganisationFactory
+
+    coordinator = personas[Role.COORDINATOR]
+    resident = ResidentFactory(full_name="Nora Batty")
+    conversation = conversations.log_conversation(
+        resident=resident, by=coordinator, how_we_met="home_visit", what_matters="Her café",
+        next_steps="Try the walking group", sensitive=True,
+    )  # fmt: skip
+    sign_in(page, live_server.url, coordinator)
+    lac = f"{live_server.url}/lac"
+    for path, name in [
+        (f"/conversations/{conversation.pk}/", "lac-conversation"),
+        (f"/residents/{resident.pk}/wellbeing/", "lac-wellbeing"),
+        ("/drop-ins/new/", "lac-drop-in-form"),
+        ("/", "lac-my-work"),
+    ]:
+        page.goto(lac + path)
+        check_page(page, name)
+
+    # An introduction from her page, with a mistake first.
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    page.get_by_role("link", name="Local Area Coordination").click()
+    page.get_by_label("A GP practice").check()
+    page.get_by_label("Their name or organisation (optional)").fill("Dr Shah")
+    page.get_by_label("Ended (agreed together)").check()
+    page.get_by_role("button", name="Save introduction").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why it ended")
+    check_page(page, "lac-introduction-form-error")
+    page.get_by_label("Getting to know").check()
+    page.get_by_role("button", name="Save introduction").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Introduction to Local Area Coordination"
+    )
+    check_page(page, "lac-introduction")
+
+    # Two people change it at once: the second sees both versions.
+    introduction = Introduction.objects.get()
+    page.get_by_role("link", name="Change").click()
+    check_page(page, "lac-introduction-edit")
+    from introductions.services import introductions as introduction_services
+
+    introduction_services.update_introduction(
+        introduction=introduction, by=coordinator, version=1, introduced_by="Her neighbour"
+    )
+    page.get_by_label("Walking alongside").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Someone else saved this introduction")).to_be_visible()
+    expect(page.get_by_role("cell", name="Her neighbour")).to_be_visible()
+    check_page(page, "lac-introduction-conflict")
+
+    # Reassigning: choose whose, then give them to someone else.
+    make_persona(Role.PRACTITIONER, grays, full_name="Tess Taker")
+    page.goto(f"{lac}/introductions/reassign/")
+    page.get_by_label("Whose introductions").select_option(label=coordinator.full_name)
+    page.get_by_role("button", name="Show their introductions").click()
+    check_page(page, "lac-reassign")
+    page.get_by_label("Give them to").select_option(label="Tess Taker")
+    page.get_by_role("button", name="Reassign").click()
+    expect(page.get_by_text("1 introduction given to Tess Taker.")).to_be_visible()
+
+    # A partner who reads her record, with no introduction to see.
+    named = OrganisationFactory()
+    partner = make_persona(Role.PARTNER, grays, organisation=named)
+    other = ResidentFactory(full_name="Compo Simmonite")
+    ConsentFactory(resident=other, organisations=[named])
+    page.get_by_role("button", name="Sign out").click()
+    time.sleep(30 - time.time() % 30 + 1)  # a fresh authenticator window for a fresh sign-in
+    sign_in(page, live_server.url, partner)
+    page.goto(f"{lac}/residents/{other.pk}/introduction/")
+    expect(page.get_by_text("has not been introduced")).to_be_visible()
+    check_page(page, "lac-introduction-none")

@@ -80,7 +80,7 @@ def pages(world) -> list[tuple[str, str, str, set[str], int]]:
         ("introduction_save", "post", url("introduction_edit", i), CHANGERS, 400),
         ("introduction_new", "get", url("introduction_create", r), CHANGERS, 302),  # to it
         ("introduction_add", "post", url("introduction_create", r), CHANGERS, 400),
-        ("introduction_for", "get", url("introduction_for_resident", r), CHANGERS, 302),
+        ("introduction_for", "get", url("introduction_for_resident", r), READERS, 302),
         ("wellbeing", "get", url("wellbeing", r), READERS, 200),
         ("wellbeing_save", "post", url("wellbeing", r), READERS, 400),
         ("reassign", "get", url("reassign"), REASSIGNERS, 200),

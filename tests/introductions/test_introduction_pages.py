@@ -70,8 +70,9 @@ def test_two_people_editing_at_once_the_second_sees_both_versions(client, practi
     assert second.status_code == 409
     text = second.text
     assert "Someone else saved this introduction while you were changing it" in text
-    for theirs_then_yours in ["Walking alongside", "Jean", "staying_in_touch", "Tom"]:
-        assert theirs_then_yours in text  # yours still in the form
+    both = text[text.index("The two versions") :]
+    for theirs_then_yours in ["Walking alongside", "Jean", "Staying in touch", "Tom"]:
+        assert theirs_then_yours in both
     introduction.refresh_from_db()
     assert (introduction.status, introduction.introduced_by) == ("walking_alongside", "Jean")
     # A second, informed save wins.
@@ -108,3 +109,18 @@ def test_a_coordinator_reassigns_a_caseload_in_one_action(client, coordinator, g
 def test_reassigning_is_for_coordinators(client, practitioner):
     client.force_login(practitioner)
     assert client.get(reverse("introductions:reassign")).status_code == 404
+
+
+def test_a_reader_who_may_not_introduce_is_told_there_is_no_introduction(client, grays):
+    from tests.factories import ConsentFactory, OrganisationFactory
+
+    named = OrganisationFactory()
+    partner = make_persona(Role.PARTNER, grays, organisation=named)
+    resident = ResidentFactory()
+    ConsentFactory(resident=resident, organisations=[named])
+    client.force_login(partner)
+    response = client.get(reverse("introductions:introduction_for_resident", args=[resident.pk]))
+    assert response.status_code == 200
+    assert "has not been introduced to a Local Area Coordinator" in response.text
+    create = reverse("introductions:introduction_create", args=[resident.pk])
+    assert client.get(create).status_code == 404
