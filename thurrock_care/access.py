@@ -114,6 +114,14 @@ def can_see_sensitive(user: User) -> bool:
     return is_active(user) and user.role in SENSITIVE_ROLES
 
 
+def runs_drop_ins(user: User) -> bool:
+    """Drop-in sessions and community events (and their pages of the people met there) are
+    run by the practitioners of core organisations (Local Area Coordinators) and the
+    coordinators of the locality, and administrators; partners who attend log conversations
+    with the residents they see, like anywhere else."""
+    return is_coordinator(user) or is_core_practitioner(user) or is_administrator(user)
+
+
 def edits_assets(user: User) -> bool:
     return is_active(user) and user.role in ASSET_EDITOR_ROLES
 

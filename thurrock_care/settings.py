@@ -219,10 +219,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Two models have a "kind": name each set of choices after its model.
+    # Several models have a "kind" or a "status": name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "localities.models.Organisation.Kind",
         "CommunityAssetKindEnum": "localities.models.CommunityAsset.Kind",
+        "DropInKindEnum": "introductions.models.DropInSession.Kind",
+        "ResidentStatusEnum": "localities.models.Resident.Status",
+        "IntroductionStatusEnum": "introductions.models.Introduction.Status",
     },
 }
 
@@ -348,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "thurrock_care.notifications.tasks.sweep",
         "schedule": crontab(),  # every minute: e-mails held for quiet hours go at 07:00
+    },
+    "introductions-follow-up-reminders": {
+        "task": "introductions.tasks.remind_follow_ups",
+        "schedule": crontab(minute="*/15"),  # follow-ups due today: once each (dedupe key)
     },
     "forget-old-submissions": {
         "task": "thurrock_care.submissions.tasks.forget_old_submissions",

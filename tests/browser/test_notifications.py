@@ -80,6 +80,7 @@ def test_a_coordinator_reads_notifications_and_chooses_e_mail(
     assert dict(Preference.objects.filter(user=coordinator).values_list("kind", "email")) == {
         "break_glass": True,
         "possible_duplicate": False,
+        "follow_up_due": True,  # Local Area Coordination's reminder, on by default
     }
 
 
@@ -102,6 +103,7 @@ def test_notifications_work_without_javascript_at_phone_width(
     page.goto(f"{live_server.url}/notifications/settings/")
     page.get_by_label(re.compile("^Someone used break-glass")).uncheck()
     page.get_by_label("A new record may be the same person as a record you review").uncheck()
+    page.get_by_label("A stay-in-touch follow-up is due").uncheck()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]

@@ -76,7 +76,7 @@ def test_each_person_chooses_e_mail_per_kind(coordinator, kinds, mailoutbox,
     services.set_email_preferences(user=coordinator, email=["test_digest", "test_alarm"])
     # Every kind that reaches a coordinator is written down, on or off.
     assert dict(Preference.objects.values_list("kind", "email")) == {
-        "break_glass": False, "possible_duplicate": False,
+        "break_glass": False, "possible_duplicate": False, "follow_up_due": False,
         "test_reminder": False, "test_digest": True, "test_alarm": True,
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

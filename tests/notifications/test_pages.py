@@ -169,6 +169,7 @@ def test_a_coordinator_chooses_e_mail_per_kind(client, coordinator):
     assert dict(Preference.objects.filter(user=coordinator).values_list("kind", "email")) == {
         "break_glass": True,
         "possible_duplicate": False,
+        "follow_up_due": False,  # Local Area Coordination's reminder reaches them too
     }
     assert re.search(r'value="break_glass"[^>]*checked', response.text)
     assert not re.search(r'value="possible_duplicate"[^>]*checked', response.text)
@@ -186,6 +187,8 @@ def test_a_kind_one_does_not_get_cannot_be_chosen(client, practitioner, coordina
     assert not Preference.objects.exists()
     client.force_login(practitioner)
     page = client.get(SETTINGS).text
-    assert "Nothing is e-mailed to people in your role yet" in page
+    # A practitioner gets stay-in-touch reminders, not break-glass alerts.
+    assert 'value="follow_up_due"' in page
+    assert 'value="break_glass"' not in page
     assert client.post(SETTINGS, {"email": ["break_glass"]}).status_code == 400
     assert not Preference.objects.exists()

@@ -7,11 +7,17 @@ in WRITES fails `test_every_write_service_is_in_the_table`.
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
+from introductions.models import Introduction
+from introductions.services import conversations as lac_conversations
+from introductions.services import drop_ins as lac_drop_ins
+from introductions.services import introductions as lac_introductions
+from introductions.services import wellbeing as lac_wellbeing
 from localities.models import (
     ActionItem,
     BreakGlassGrant,
@@ -42,7 +48,8 @@ from thurrock_care.audit.models import Action, Event
 
 pytestmark = pytest.mark.django_db
 
-MODULES = [places, ilt, residents, account_services]
+LAC = [lac_introductions, lac_conversations, lac_drop_ins, lac_wellbeing]
+MODULES = [places, ilt, residents, account_services, *LAC]
 
 # Functions in those modules that write nothing (reads that help a write).
 READS = {"find_for_break_glass"}
@@ -64,6 +71,20 @@ def merged_pair(by):
     return residents.merge_residents(survivor=survivor, duplicate=duplicate, by=by)
 
 
+def introduction(by, grays) -> Introduction:
+    return lac_introductions.create_introduction(
+        resident=resident(), by=by, holder=make_persona(Role.PRACTITIONER, grays), source="self"
+    )
+
+
+def drop_in(by, grays):
+    start = timezone.now()
+    return lac_drop_ins.create_drop_in(
+        by=by, locality=grays, title="Drop-in", venue="Library", starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )  # fmt: skip
+
+
 def approve(by, grays):
     join_request = JoinRequestFactory(organisation_name="Audit Befrienders")
     ilt.approve_join_request(join_request=join_request, by=by)
@@ -73,7 +94,7 @@ def approve(by, grays):
 S = SimpleNamespace(
     **{
         name: function
-        for module in (places, ilt, residents)
+        for module in (places, ilt, residents, *LAC)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
     }
@@ -160,6 +181,70 @@ WRITES: dict[str, Write] = {
     "reverse_merge": Write(
         lambda by, grays: S.reverse_merge(merge=merged_pair(by), by=by),
         [Action.MERGED, Action.MERGED, Action.UNMERGED, Action.UNMERGED],
+    ),
+    "create_introduction": Write(
+        lambda by, grays: S.create_introduction(
+            resident=resident(),
+            by=by,
+            holder=make_persona(Role.PRACTITIONER, grays),
+            source="self",
+        ),
+        [Action.CHANGED],
+    ),
+    "update_introduction": Write(
+        lambda by, grays: S.update_introduction(
+            introduction=introduction(by, grays), by=by, version=1, introduced_by="Dr Shah"
+        ),
+        [Action.CHANGED, Action.CHANGED],  # made, then changed
+    ),
+    "reassign_introductions": Write(
+        lambda by, grays: S.reassign_introductions(
+            introductions=[introduction(by, grays)],
+            to=make_persona(Role.COORDINATOR, grays),
+            by=by,
+        ),
+        [Action.CHANGED, Action.CHANGED],  # made, then reassigned
+    ),
+    "log_conversation": Write(
+        lambda by, grays: S.log_conversation(
+            resident=resident(), by=by, how_we_met="phone", what_matters="Her garden"
+        ),
+        [Action.CHANGED],
+    ),
+    "log_first_conversation": Write(
+        lambda by, grays: S.log_first_conversation(
+            by=by,
+            resident_details={
+                "full_name": "Audit New",
+                "neighbourhood": Neighbourhood.objects.get(name="Grays"),
+            },
+            how_we_met="drop_in",
+            what_matters="Company",
+        ),
+        [Action.CREATED, Action.CHANGED],
+    ),
+    "create_drop_in": Write(lambda by, grays: drop_in(by, grays), [Action.CHANGED]),
+    "update_drop_in": Write(
+        lambda by, grays: S.update_drop_in(
+            session=drop_in(by, grays), by=by, version=1, title="Talking Shop"
+        ),
+        [Action.CHANGED, Action.CHANGED],
+    ),
+    "start_drop_in": Write(
+        lambda by, grays: S.start_drop_in(session=drop_in(by, grays), by=by),
+        [Action.CHANGED, Action.CHANGED],
+    ),
+    "end_drop_in": Write(
+        lambda by, grays: S.end_drop_in(session=drop_in(by, grays), by=by),
+        [Action.CHANGED, Action.CHANGED],
+    ),
+    "add_to_headcount": Write(
+        lambda by, grays: S.add_to_headcount(session=drop_in(by, grays), by=by),
+        [Action.CHANGED, Action.CHANGED],
+    ),
+    "record_wellbeing": Write(
+        lambda by, grays: S.record_wellbeing(resident=resident(), by=by, worthwhile=7),
+        [Action.CHANGED],
     ),
     "create_organisation": Write(
         lambda by, grays: S.create_organisation(

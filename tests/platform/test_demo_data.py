@@ -45,3 +45,28 @@ def test_demo_data_includes_the_ilt_once(capsys):
     assert ActionItem.objects.filter(done=False).exists()
     assert LearningCycle.objects.exists()
     assert JoinRequest.objects.get().status == JoinRequest.Status.PENDING
+
+
+def test_demo_data_includes_local_area_coordination_once(capsys):
+    from introductions.models import (
+        ConnectionMade,
+        Conversation,
+        DropInSession,
+        FollowUp,
+        Introduction,
+        WellbeingAnswer,
+    )
+
+    models = [Introduction, Conversation, ConnectionMade, FollowUp, WellbeingAnswer, DropInSession]
+    call_command("load_demo_data", force=True)
+    counts = [model.objects.count() for model in models]
+    call_command("load_demo_data", force=True)
+    assert [model.objects.count() for model in models] == counts
+    introduction = Introduction.objects.get()
+    assert introduction.holder.email == "practitioner@thurrock-care.test"
+    assert ConnectionMade.objects.get().outcome == "kept"
+    assert FollowUp.objects.open().get().owner == introduction.holder
+    assert DropInSession.objects.filter(locality__slug="grays").count() >= 6
+    assert set(DropInSession.objects.values_list("locality__slug", flat=True)) == {
+        "grays", "asop", "tilbury-chadwell", "stanford-corringham"
+    }  # fmt: skip

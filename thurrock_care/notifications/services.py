@@ -133,3 +133,15 @@ def set_email_preferences(*, user: User, email: Iterable[str]) -> list[Preferenc
         email_claimed_at__isnull=True,
     ).update(email_due_at=None)
     return preferences
+
+
+@transaction.atomic
+def withdraw(*, dedupe_key: str) -> int:
+    """What a notification asked for has been done (a follow-up made, say): it is marked read,
+    and its e-mail, unless a worker has already taken it for sending, is not sent. Returns how
+    many notifications it withdrew (0 or 1)."""
+    found = Notification.objects.filter(dedupe_key=dedupe_key)
+    found.filter(email_sent_at__isnull=True, email_claimed_at__isnull=True).update(
+        email_due_at=None
+    )
+    return found.filter(read_at__isnull=True).update(read_at=timezone.now())

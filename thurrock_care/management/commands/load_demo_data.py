@@ -132,6 +132,7 @@ class Command(BaseCommand):
         self.load_ilt(localities, users)
         # Added by the administrator: the residents live in two localities.
         load_demo_residents(users[-1][0], organisations)
+        load_demo_local_area_coordination(users, organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
         for user, secret in users:
@@ -274,3 +275,75 @@ def enrol_totp(user: User) -> str:
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     return secret
+
+
+def load_demo_local_area_coordination(
+    users: list[tuple[User, str]], organisations: dict[str, Organisation]
+) -> None:
+    """Local Area Coordination in Grays, once: Siobhan introduced by her GP and held by the
+    demo practitioner, two conversations (a connection to the lunch club, kept), a follow-up
+    due today, her wellbeing answers; and drop-ins in each locality this month and next."""
+    from introductions.models import Conversation, DropInSession, Introduction
+    from introductions.services import conversations, drop_ins, introductions, wellbeing
+    from introductions.services.conversations import NewConnection
+    from localities.models import Resident
+
+    by_role = {user.role: user for user, _ in users}
+    practitioner = by_role[Role.PRACTITIONER]
+    administrator = by_role[Role.ADMINISTRATOR]
+    siobhan = Resident.objects.filter(full_name="Siobhan O'Leary").first()
+    if siobhan is not None and not Introduction.objects.filter(resident=siobhan).exists():
+        introductions.create_introduction(
+            resident=siobhan,
+            by=practitioner,
+            holder=practitioner,
+            source=Introduction.Source.GP_PRACTICE,
+            introduced_by="Grays Health Centre",
+            introduced_on=timezone.localdate() - datetime.timedelta(days=40),
+            status=Introduction.Status.WALKING_ALONGSIDE,
+        )
+        wellbeing.record_wellbeing(
+            resident=siobhan, by=practitioner, life_satisfaction=4, worthwhile=5,
+            happy_yesterday=3, anxious_yesterday=7,
+            answered_on=timezone.localdate() - datetime.timedelta(days=40),
+        )  # fmt: skip
+        first = conversations.log_conversation(
+            resident=siobhan,
+            by=practitioner,
+            held_at=timezone.now() - datetime.timedelta(days=40),
+            how_we_met=Conversation.HowWeMet.HOME_VISIT,
+            what_matters="Feels lonely since Dennis died. Misses cooking for people.",
+            strengths="A wonderful cook; knows everyone on her road.",
+            next_steps="Try the Purfleet Lunch Club together.",
+            connections=[
+                NewConnection(asset=CommunityAsset.objects.get(name="Purfleet Lunch Club"))
+            ],
+        )
+        conversations.log_conversation(
+            resident=siobhan,
+            by=practitioner,
+            held_at=timezone.now() - datetime.timedelta(days=10),
+            how_we_met=Conversation.HowWeMet.PHONE,
+            what_matters="Went to the lunch club twice; helping in the kitchen next week.",
+            checked={first.connections_made.get().pk: "kept"},
+            stay_in_touch_by=timezone.localdate(),
+        )
+    if not DropInSession.objects.exists():
+        talking_shops = [
+            ("grays", "Talking Shop, Grays Library", "Grays Library, Orsett Road", 2, practitioner),
+            ("grays", "Community Tuesday at Morrisons", "Morrisons, Grays", 1, practitioner),
+            ("tilbury-chadwell", "Information Marketplace at The Ship", "The Ship, Tilbury", 3,
+             administrator),
+            ("asop", "Purfleet coffee morning", "Purfleet Community Hall", 2, administrator),
+            ("stanford-corringham", "Corringham drop-in", "Corringham Library", 4, administrator),
+        ]  # fmt: skip
+        for slug, title, venue, weekday, author in talking_shops:
+            for week in range(6):
+                day = timezone.localdate() + datetime.timedelta(days=week * 7 + weekday)
+                starts = timezone.make_aware(datetime.datetime.combine(day, TEN_AM))
+                drop_ins.create_drop_in(
+                    by=author, title=title, locality=Locality.objects.get(slug=slug),
+                    venue=venue, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
+                    organisations=[organisations["Thurrock CVS"]],
+                    description="Talk to a Local Area Coordinator: no appointment needed.",
+                )  # fmt: skip

@@ -1,0 +1,1 @@
+"""introductions' forms, one module per domain: validation only (the services write)."""

@@ -1,0 +1,19 @@
+"""How a user becomes involved with a resident through Local Area Coordination (see
+thurrock_care/access.py): holding their open introduction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from introductions.models import Introduction
+
+if TYPE_CHECKING:
+    from thurrock_care.accounts.models import User
+
+
+def holds_their_introduction(user: User) -> Q:
+    """The LAC holding a resident's open introduction sees them, wherever they work."""
+    held = Introduction.objects.open().filter(holder=user)
+    return Q(pk__in=held.values("resident_id"))

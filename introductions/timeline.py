@@ -1,0 +1,168 @@
+"""Local Area Coordination's entries in the resident's timeline (registered in
+IntroductionsConfig.ready): conversations, introduction changes, drop-in attendance,
+connections made and checked, wellbeing answers. One query per provider, shaped by
+`timeline.rows`.
+
+A conversation marked sensitive is an entry for everyone who sees the record, but its text
+only for the roles that see key safety information (and its author): others read that there
+is one, as with key safety information on the record itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
+
+from introductions.models import (
+    ConnectionMade,
+    Conversation,
+    DropInSession,
+    Introduction,
+    WellbeingAnswer,
+)
+from thurrock_care import access, timeline
+from thurrock_care.audit.models import Action, Event
+
+if TYPE_CHECKING:
+    from thurrock_care.accounts.models import User
+
+SENSITIVE_TEXT = (
+    "Marked sensitive: shown only to practitioners, coordinators and Wellbeing Team workers."
+)
+
+
+def _text(*parts: Any) -> Concat:
+    return Concat(
+        *(Value(part) if isinstance(part, str) else part for part in parts),
+        output_field=TextField(),
+    )
+
+
+def _if(condition: Q, *parts: Any) -> Case:
+    return Case(When(condition, then=_text(*parts)), default=Value(""), output_field=TextField())
+
+
+def conversations(resident_id: int, user: User) -> QuerySet[Any]:
+    """Each conversation: how they met and what matters (unless sensitive and not for this
+    user), and next steps."""
+    if access.can_see_sensitive(user):
+        hidden = Q(pk__in=[])
+    else:
+        hidden = Q(sensitive=True) & ~Q(held_by=user)
+    text = Case(
+        When(hidden, then=Value(SENSITIVE_TEXT)),
+        default=_text(F("what_matters"), _if(~Q(next_steps=""), "\nNext steps: ", F("next_steps"))),
+        output_field=TextField(),
+    )
+    return timeline.rows(
+        Conversation.objects.filter(resident_id=resident_id),
+        at=F("held_at"),
+        title=_text(
+            "Conversation: ",
+            timeline.choice_label("how_we_met", Conversation.HowWeMet.choices),
+            _if(Q(drop_in__isnull=False), " at ", F("drop_in__title")),
+        ),
+        text=text,
+        actor=timeline.person("held_by"),
+    )
+
+
+def conversation_page(entry: timeline.Entry) -> str:
+    return reverse("introductions:conversation", args=[entry.object_id])
+
+
+STATUS_TITLES = [
+    ("created", "Introduced to Local Area Coordination"),
+    ("changed", "Introduction changed"),
+    ("reassigned", "Introduction given to another Local Area Coordinator"),
+]
+
+
+def introduction_changes(resident_id: int, user: User) -> QuerySet[Any]:
+    """Introduced (where from), changed (status, holder…), reassigned: from the audit trail,
+    which keeps every change (the introduction keeps the latest)."""
+    events = Event.objects.filter(
+        resident_id=resident_id,
+        action=Action.CHANGED,
+        object_type=Introduction._meta.label_lower,
+    )
+    return timeline.rows(
+        events,
+        at=F("at"),
+        title=timeline.choice_label("details__introduction", STATUS_TITLES, default="Introduction"),
+        text=_if(
+            Q(details__has_key="status"),
+            "Now: ",
+            timeline.choice_label("details__status", Introduction.Status.choices),
+            ".",
+        ),
+        actor=F("actor_name"),
+        object_id=F("object_id"),
+    )
+
+
+def introduction_page(entry: timeline.Entry) -> str:
+    return reverse("introductions:introduction", args=[entry.object_id])
+
+
+def drop_in_attendance(resident_id: int, user: User) -> QuerySet[Any]:
+    """Met at a drop-in or community event (one entry per session)."""
+    met = Conversation.objects.filter(drop_in=OuterRef("pk"), resident_id=resident_id)
+    return timeline.rows(
+        DropInSession.objects.filter(Exists(met)),
+        at=F("starts_at"),
+        title=_text("Came to ", F("title")),
+        text=F("venue"),
+        actor="",
+    )
+
+
+def connections(resident_id: int, user: User) -> list[QuerySet[Any]]:
+    """Connections made to community assets or people, and later whether they held."""
+    rows = ConnectionMade.objects.filter(resident_id=resident_id)
+    name = Coalesce(F("asset__name"), F("person"), output_field=TextField())
+    made = timeline.rows(
+        rows,
+        at=F("conversation__held_at"),
+        title=_text("Connected to ", name),
+        text="",
+        actor=timeline.person("conversation__held_by"),
+    )
+    checked = timeline.rows(
+        rows.filter(checked_at__isnull=False),
+        at=F("checked_at"),
+        title=_text(
+            "Connection to ",
+            name,
+            Case(
+                When(outcome=ConnectionMade.Outcome.KEPT, then=Value(" kept up")),
+                default=Value(" did not hold"),
+                output_field=TextField(),
+            ),
+        ),
+        text="",
+        actor=timeline.person("checked_in__held_by"),
+    )
+    return [made, checked]
+
+
+def wellbeing_answers(resident_id: int, user: User) -> QuerySet[Any]:
+    def score(field: str, label: str) -> Any:
+        return _if(Q(**{f"{field}__isnull": False}), f"{label} ", Cast(field, TextField()), ". ")
+
+    return timeline.rows(
+        WellbeingAnswer.objects.filter(resident_id=resident_id),
+        at=F("recorded_at"),
+        title="Answered: how are you feeling",
+        text=_text(
+            score("life_satisfaction", "Life satisfaction"),
+            score("worthwhile", "Worthwhile"),
+            score("happy_yesterday", "Happy yesterday"),
+            score("anxious_yesterday", "Anxious yesterday"),
+            "(0 to 10)",
+        ),
+        actor=timeline.person("recorded_by"),
+    )

@@ -1,0 +1,1 @@
+"""introductions' pages, one module per domain."""
