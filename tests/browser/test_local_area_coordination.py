@@ -135,8 +135,16 @@ def test_the_network_drops_during_saving_and_nothing_is_lost(page: Page, live_se
 
     # Back online, it saves, once.
     page.context.set_offline(False)
-    page.wait_for_function("navigator.onLine")  # the signal is back
-    page.get_by_role("button", name="Save conversation").click()
+    page.wait_for_function("navigator.onLine")  # the signal is back…
+    # …though Chromium can fail requests for a moment after: as a person would, press Save
+    # again while the page still says it could not save.
+    for _ in range(20):
+        page.get_by_role("button", name="Save conversation").click()
+        try:
+            expect(page.get_by_role("heading", level=1)).to_have_text("Arthur Dent", timeout=3000)
+            break
+        except AssertionError:
+            expect(page.get_by_text("Not saved: no connection")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Arthur Dent")
     expect(page.locator("#history")).to_contain_text("Keeping his dog, Biscuit.")
     assert Conversation.objects.count() == 1
