@@ -40,7 +40,13 @@ def feed(locality: Locality, sessions: Iterable[DropInSession]) -> bytes:
         attending = ", ".join(o.name for o in session.organisations.all())
         if attending:
             lines.append(f"With: {attending}.")
-        lines.append("No appointment needed: just come along.")
+        if session.cancelled:
+            lines.insert(
+                0,
+                f"Cancelled{': ' + session.cancelled_reason if session.cancelled_reason else ''}.",
+            )
+        else:
+            lines.append("No appointment needed: just come along.")
         event.add("description", "\n".join(lines))
         event.add("url", settings.SITE_URL + reverse("introductions:drop_in_calendar",
                                                      args=[locality.slug]))  # fmt: skip

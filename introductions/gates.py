@@ -105,4 +105,5 @@ def drop_in_from_query(request: AuthenticatedRequest) -> DropInSession | None:
     raw = request.GET.get("drop_in", "")
     if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
         return None
-    return DropInSession.objects.run_by(request.user).filter(pk=int(raw)).first()
+    sessions = DropInSession.objects.run_by(request.user).filter(cancelled=False)
+    return sessions.filter(pk=int(raw)).first()

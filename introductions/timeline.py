@@ -10,10 +10,23 @@ is one, as with key safety information on the record itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 
 from introductions.models import (
@@ -24,10 +37,8 @@ from introductions.models import (
     WellbeingAnswer,
 )
 from thurrock_care import access, timeline
+from thurrock_care.accounts.models import User
 from thurrock_care.audit.models import Action, Event
-
-if TYPE_CHECKING:
-    from thurrock_care.accounts.models import User
 
 SENSITIVE_TEXT = (
     "Marked sensitive: shown only to practitioners, coordinators and Wellbeing Team workers."
@@ -81,6 +92,15 @@ STATUS_TITLES = [
 ]
 
 
+def _holder_name() -> Subquery:
+    """The Local Area Coordinator an entry gave the introduction to (`to` when reassigned,
+    `holder` when made or changed), by name, from the id the audit entry keeps (annotated
+    on the entries as `holder_id`)."""
+    named = User.objects.filter(pk=OuterRef("holder_id"))
+    name = Coalesce(NullIf(F("full_name"), Value("")), F("email"), output_field=TextField())
+    return Subquery(named.values(name=name)[:1], output_field=TextField())
+
+
 def introduction_changes(resident_id: int, user: User) -> QuerySet[Any]:
     """Introduced (where from), changed (status, holder…), reassigned: from the audit trail,
     which keeps every change (the introduction keeps the latest)."""
@@ -89,15 +109,28 @@ def introduction_changes(resident_id: int, user: User) -> QuerySet[Any]:
         action=Action.CHANGED,
         object_type=Introduction._meta.label_lower,
     )
+    holder_id = Coalesce(KT("details__to"), KT("details__holder"))
+    events = events.annotate(holder_id=Cast(holder_id, BigIntegerField()))
     return timeline.rows(
         events,
         at=F("at"),
         title=timeline.choice_label("details__introduction", STATUS_TITLES, default="Introduction"),
-        text=_if(
-            Q(details__has_key="status"),
-            "Now: ",
-            timeline.choice_label("details__status", Introduction.Status.choices),
-            ".",
+        text=Trim(
+            _text(
+                _if(
+                    Q(details__has_key="status"),
+                    "Now: ",
+                    timeline.choice_label("details__status", Introduction.Status.choices),
+                    ". ",
+                ),
+                _if(
+                    Q(details__has_key="to") | Q(details__has_key="holder"),
+                    "Held by ",
+                    _holder_name(),
+                    ". ",
+                ),
+                _if(~Q(reason=""), "Why: ", F("reason"), "."),
+            )
         ),
         actor=F("actor_name"),
         object_id=F("object_id"),

@@ -27,8 +27,8 @@ from localities.forms.residents import ResidentForm
 from localities.models import CommunityAsset, Locality, Neighbourhood, Organisation
 from localities.services.residents import LikelyDuplicates
 from thurrock_care import access
-from thurrock_care.api.errors import VALIDATION_ERROR, ErrorSerializer
-from thurrock_care.api.fields import caller, submission_key_field, validate_with
+from thurrock_care.api.errors import CONFLICT, VALIDATION_ERROR, ErrorSerializer
+from thurrock_care.api.fields import caller, submission_key_field, validate_with, version_field
 
 
 class DropInSerializer(serializers.ModelSerializer):
@@ -58,6 +58,23 @@ class NewDropInSerializer(serializers.Serializer):
     submission_key = submission_key_field()
 
 
+class DropInChangesSerializer(NewDropInSerializer):
+    """What changes (any of the fields), and the version read."""
+
+    submission_key = None  # type: ignore[assignment]
+    version = version_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "version"
+
+
+class CancelSerializer(serializers.Serializer):
+    version = version_field()
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class HeadcountSerializer(serializers.Serializer):
     people = serializers.IntegerField(min_value=1, max_value=services.MAX_HEADCOUNT_STEP)
     submission_key = submission_key_field()
@@ -84,6 +101,26 @@ class QuickConversationSerializer(ConversationValuesSerializer):
         return attrs
 
 
+def _resolved(values: dict[str, Any]) -> dict[str, Any]:
+    """The locality (by slug), the asset and the organisations (by id) named, or a 400."""
+    if "locality" in values:
+        values["locality"] = Locality.objects.filter(slug=values["locality"]).first()
+        if values["locality"] is None:
+            raise serializers.ValidationError({"locality": ["No such locality."]})
+    if values.get("asset"):
+        values["asset"] = CommunityAsset.objects.filter(pk=values["asset"]).first()
+        if values["asset"] is None:
+            raise serializers.ValidationError({"asset": ["No such community asset."]})
+    elif "asset" in values:
+        values["asset"] = None
+    if "organisations" in values:
+        ids = set(values["organisations"])
+        values["organisations"] = list(Organisation.objects.filter(pk__in=ids))
+        if len(values["organisations"]) != len(ids):
+            raise serializers.ValidationError({"organisations": ["No such organisation."]})
+    return values
+
+
 class LookAlikesSerializer(serializers.Serializer):
     detail = serializers.CharField()
     duplicates = ResidentSummarySerializer(many=True)
@@ -108,6 +145,7 @@ class LookAlikesSerializer(serializers.Serializer):
 class DropInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DropInSerializer
     lookup_value_regex = "[0-9]{1,18}"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> DropInSessionQuerySet:
         return (
@@ -122,25 +160,48 @@ class DropInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise NotFound
         serializer = NewDropInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        locality = Locality.objects.filter(slug=values.pop("locality")).first()
-        if locality is None:
-            raise serializers.ValidationError({"locality": ["No such locality."]})
-        asset_id = values.pop("asset", None)
-        values["asset"] = None
-        if asset_id:
-            values["asset"] = CommunityAsset.objects.filter(pk=asset_id).first()
-            if values["asset"] is None:
-                raise serializers.ValidationError({"asset": ["No such community asset."]})
-        ids = set(values.pop("organisations", []))
-        values["organisations"] = list(Organisation.objects.filter(pk__in=ids))
-        if len(values["organisations"]) != len(ids):
-            raise serializers.ValidationError({"organisations": ["No such organisation."]})
+        values = _resolved(dict(serializer.validated_data))
         with service_errors():
             session = services.create_drop_in(
-                by=caller(request), locality=locality, request=request._request, **values
+                by=caller(request), request=request._request, **values
             )
         return Response(DropInSerializer(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a session (version-checked)",
+        request=DropInChangesSerializer,
+        responses={200: DropInSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        session = self.get_object()
+        serializer = DropInChangesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = _resolved(dict(serializer.validated_data))
+        version = values.pop("version")
+        with service_errors():
+            services.update_drop_in(
+                session=session, by=caller(request), version=version,
+                request=request._request, **values,
+            )  # fmt: skip
+        return Response(DropInSerializer(self.get_queryset().get(pk=session.pk)).data)
+
+    @extend_schema(
+        summary="Cancel a planned session (before it starts)",
+        request=CancelSerializer,
+        responses={200: DropInSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        session = self.get_object()
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.cancel_drop_in(
+                session=session, by=caller(request), request=request._request,
+                version=serializer.validated_data["version"],
+                reason=serializer.validated_data.get("reason", ""),
+            )  # fmt: skip
+        return Response(DropInSerializer(self.get_queryset().get(pk=session.pk)).data)
 
     @extend_schema(summary="Start the session", request=None,
                    responses={200: DropInSerializer, 404: NOT_FOUND})  # fmt: skip

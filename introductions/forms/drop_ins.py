@@ -12,6 +12,7 @@ from introductions.models import DROP_IN_FIELDS, DropInSession
 from introductions.services.drop_ins import MAX_HEADCOUNT_STEP
 from localities.models import CommunityAsset, Locality, Organisation
 from thurrock_care.submissions.forms import SubmissionKeyField
+from thurrock_care.versions import VersionField
 
 
 def _when(label: str) -> forms.DateTimeField:
@@ -69,6 +70,21 @@ class DropInForm(forms.ModelForm):
         if not cleaned.get("asset") and not (cleaned.get("venue") or "").strip():
             self.add_error("venue", "Say where it is: a community asset or a venue")
         return cleaned
+
+
+class EditDropInForm(DropInForm):
+    submission_key = None  # type: ignore[assignment]
+    version = VersionField()
+
+
+class CancelDropInForm(forms.Form):
+    version = VersionField()
+    cancelled_reason = forms.CharField(
+        label="Why is it cancelled? (optional)",
+        required=False,
+        max_length=300,
+        help_text="People following the calendar feed see this. For example: the venue is closed.",
+    )
 
 
 class HeadcountForm(forms.Form):

@@ -72,6 +72,10 @@ class DropInSession(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
+    cancelled_reason = models.CharField(
+        "why it is cancelled (optional)", max_length=300, blank=True,
+        help_text="Shown in the calendar feed. For example: the venue is closed.",
+    )  # fmt: skip
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -63,6 +63,8 @@ def log_conversation(
     checked = dict(checked or {})
     if not what_matters.strip():
         raise ValidationError({"what_matters": "Write what matters to them"})
+    if drop_in is not None and drop_in.cancelled:
+        raise ValidationError({"drop_in": "That session was cancelled"})
     if held_at is not None and held_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"held_at": "A conversation cannot be in the future"})
     bad = set(checked.values()) - {ConnectionMade.Outcome.KEPT, ConnectionMade.Outcome.NOT_KEPT}

@@ -187,6 +187,7 @@ def update_introduction(
             "introduction": "changed",
             "fields": [name for name in changed if name != "ended_on"],
             **({"status": status} if "status" in changed else {}),
+            **({"holder": new_holder.pk} if new_holder.pk != old_holder.pk else {}),
         },
     )
     return introduction

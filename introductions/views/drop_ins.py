@@ -10,14 +10,20 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from introductions import calendar, gates, holders, queries
-from introductions.forms.drop_ins import DropInForm, HeadcountForm
-from introductions.models import Introduction
+from introductions.forms.drop_ins import (
+    CancelDropInForm,
+    DropInForm,
+    EditDropInForm,
+    HeadcountForm,
+)
+from introductions.models import DROP_IN_FIELDS, DropInSession, Introduction
 from introductions.services import drop_ins as services
 from introductions.services import introductions as introduction_services
 from localities.models import Locality, Resident
@@ -25,6 +31,7 @@ from thurrock_care import access, submissions
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.submissions.forms import keep_typed_after_reuse
+from thurrock_care.versions import CONFLICT_STATUS, EditConflict, keep_typed_after_conflict
 
 
 @login_required
@@ -60,6 +67,72 @@ def drop_in_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+def drop_in_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change a session's details (version-checked: a second editor sees both versions)."""
+    session = gates.run_drop_in(request, pk)
+    if session.cancelled:
+        messages.info(request, "This session has been cancelled: plan a new one instead.")
+        return redirect("introductions:drop_in", pk=pk)
+    initial = {**model_to_dict(session, fields=DROP_IN_FIELDS), "version": session.version}
+    data = request.POST.copy() if request.method == "POST" else None
+    localities = Locality.objects.worked_in_by(request.user)
+    form = EditDropInForm(data, localities=localities, initial=initial)
+    conflict = None
+    if data is not None and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        try:
+            services.update_drop_in(
+                session=session, by=request.user, version=version, request=request, **values
+            )
+        except EditConflict as error:
+            keep_typed_after_conflict(form, data, error)
+            conflict = DropInSession.objects.select_related("asset").get(pk=pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{session.title} has been changed.")
+            return redirect("introductions:drop_in", pk=pk)
+    context = {"form": form, "session": session, "conflict": conflict}
+    status = CONFLICT_STATUS if conflict else form_status(request)
+    return render(request, "introductions/drop_in_form.html", context, status=status)
+
+
+CHANGED_SINCE = (
+    "Someone changed this session since you opened this page: check its details below, then "
+    "cancel it again if you still mean to"
+)
+
+
+@login_required
+def drop_in_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Call off a planned session (asks first; says why, optionally, for the calendar)."""
+    session = gates.run_drop_in(request, pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = CancelDropInForm(data, initial={"version": session.version})
+    if data is not None and form.is_valid():
+        try:
+            services.cancel_drop_in(
+                session=session, by=request.user, version=form.cleaned_data["version"],
+                reason=form.cleaned_data["cancelled_reason"], request=request,
+            )  # fmt: skip
+        except EditConflict as error:
+            keep_typed_after_conflict(form, data, error)
+            form.errors.pop("__all__")
+            form.add_error(None, CHANGED_SINCE)
+            session.refresh_from_db()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages) + ".")
+            return redirect("introductions:drop_in", pk=pk)
+        else:
+            messages.success(request, f"{session.title} has been cancelled.")
+            return redirect("introductions:drop_in", pk=pk)
+    context = {"form": form, "session": session}
+    status = CONFLICT_STATUS if form.non_field_errors() else form_status(request)
+    return render(request, "introductions/drop_in_cancel.html", context, status=status)
+
+
+@login_required
 def drop_in_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The session page: who was met (those this user may see), the headcount, and the
     buttons to start, add a conversation, count someone and end."""
@@ -77,8 +150,12 @@ def drop_in_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def drop_in_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = gates.run_drop_in(request, pk)
-    services.start_drop_in(session=session, by=request.user, request=request)
-    messages.success(request, "The session has started.")
+    try:
+        services.start_drop_in(session=session, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + ".")
+    else:
+        messages.success(request, "The session has started.")
     return redirect("introductions:drop_in", pk=pk)
 
 
@@ -86,8 +163,12 @@ def drop_in_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def drop_in_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = gates.run_drop_in(request, pk)
-    services.end_drop_in(session=session, by=request.user, request=request)
-    messages.success(request, "The session has ended. Thank you.")
+    try:
+        services.end_drop_in(session=session, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + ".")
+    else:
+        messages.success(request, "The session has ended. Thank you.")
     return redirect("introductions:drop_in", pk=pk)
 
 
@@ -104,6 +185,8 @@ def drop_in_headcount(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
         except submissions.KeyReused:
             form.add_error(None, "That was already counted.")
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, "Counted.")
             return redirect("introductions:drop_in", pk=pk)

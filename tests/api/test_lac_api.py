@@ -263,3 +263,50 @@ def test_wellbeing_answers_by_api(practitioner):
     assert WellbeingAnswer.objects.count() == 1
     FollowUpFactory()  # someone else's follow-up is not the caller's
     assert client.get("/api/v1/follow-ups/").json()["results"] == []
+
+
+def test_a_drop_in_changed_with_a_version_and_cancelled_by_api(practitioner, grays):
+    session = DropInFactory(title="Talking Shop")
+    client = api(practitioner)
+    url = f"/api/v1/drop-ins/{session.pk}/"
+    changed = client.patch(url, {"title": "Talking Shop, Grays", "version": 1}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["title"], changed.json()["version"]) == ("Talking Shop, Grays", 2)
+    stale = client.patch(url, {"venue": "Thameside", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
+    backwards = client.patch(
+        url, {"ends_at": (session.starts_at - timedelta(hours=1)).isoformat(), "version": 2},
+        format="json",
+    )  # fmt: skip
+    assert backwards.status_code == 400
+    assert backwards.json()["ends_at"] == ["The end must be after the start"]
+    faraway = OrganisationFactory(name="Far Away Trust")
+    refused = client.patch(url, {"organisations": [faraway.pk], "version": 2}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["organisations"] == ["Choose organisations from the ILT"]
+    moved = client.patch(url, {"locality": "asop", "version": 2}, format="json")
+    assert moved.json()["locality"] == ["Choose a locality where you work"]
+    cancelled = client.post(url + "cancel/", {"version": 2, "reason": "Flooded"}, format="json")
+    assert cancelled.status_code == 200, cancelled.json()
+    assert (cancelled.json()["cancelled"], cancelled.json()["version"]) == (True, 3)
+    again = client.post(url + "cancel/", {"version": 3}, format="json")
+    assert again.json()["non_field_errors"] == ["This session has already been cancelled"]
+    assert client.post(url + "start/").status_code == 400
+    talk = {"resident": ResidentFactory().pk, "how_we_met": "drop_in", "what_matters": "x"}
+    assert client.post(url + "conversations/", talk, format="json").status_code == 400
+    assert Conversation.objects.count() == 0
+    assert (
+        Event.objects.filter(details__drop_in="cancelled", details__reason="Flooded").count() == 1
+    )
+
+
+def test_a_drop_in_planned_by_api_with_organisations_outside_the_ilt_is_refused(practitioner):
+    start = timezone.now() + timedelta(hours=1)
+    body = {"title": "Talking Shop", "locality": "grays", "venue": "Grays Library",
+            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "organisations": [OrganisationFactory(name="Far Away Trust").pk]}  # fmt: skip
+    response = api(practitioner).post("/api/v1/drop-ins/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["organisations"] == ["Choose organisations from the ILT"]
+    assert DropInSession.objects.count() == 0

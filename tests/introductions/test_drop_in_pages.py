@@ -165,3 +165,136 @@ def test_the_people_met_on_a_session_page_are_an_audited_view(client, practition
     client.get(reverse("introductions:drop_in", args=[session.pk]))
     viewed = Event.objects.filter(resident_id=resident.pk, details__page="lac:drop_in")
     assert [(e.actor, e.action) for e in viewed] == [(practitioner, "viewed")]
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def test_a_planned_session_can_be_changed_keeping_what_was_typed(client, practitioner):
+    session = DropInFactory(title="Talking Shop")
+    client.force_login(practitioner)
+    edit = reverse("introductions:drop_in_edit", args=[session.pk])
+    form = client.get(edit).text
+    assert 'value="Talking Shop"' in form
+    assert f'value="{_when(session.starts_at)}"' in form
+    later = session.starts_at + timedelta(days=7)
+    fields = {"title": "Talking Shop (moved)", "kind": "drop_in", "locality": session.locality_id,
+              "venue": "Grays Library, Orsett Road", "starts_at": _when(later),
+              "ends_at": _when(later - timedelta(hours=1)), "version": session.version}  # fmt: skip
+    refused = client.post(edit, fields)
+    assert refused.status_code == 400
+    assert "The end must be after the start" in refused.text
+    assert 'value="Talking Shop (moved)"' in refused.text  # what was typed is kept
+    fields["ends_at"] = _when(later + timedelta(hours=2))
+    assert client.post(edit, fields).url == reverse("introductions:drop_in", args=[session.pk])
+    session.refresh_from_db()
+    assert session.title == "Talking Shop (moved)"
+    assert session.starts_at == later.replace(second=0, microsecond=0)
+    assert session.version == 2
+
+
+def test_two_people_changing_a_session_at_once_see_both_versions(client, practitioner):
+    from introductions.services import drop_ins
+
+    session = DropInFactory(title="Talking Shop")
+    client.force_login(practitioner)
+    edit = reverse("introductions:drop_in_edit", args=[session.pk])
+    drop_ins.update_drop_in(
+        session=session, by=practitioner, version=1, title="Talking Shop at Grays Library"
+    )
+    mine = {"title": "Talking Shop, now at the Thameside", "kind": "drop_in",
+            "locality": session.locality_id, "venue": "Thameside Theatre",
+            "starts_at": _when(session.starts_at), "ends_at": _when(session.ends_at),
+            "version": 1}  # fmt: skip
+    response = client.post(edit, mine)
+    assert response.status_code == 409
+    assert "Talking Shop at Grays Library" in response.text  # theirs
+    assert 'value="Talking Shop, now at the Thameside"' in response.text  # mine, kept
+    session.refresh_from_db()
+    assert session.title == "Talking Shop at Grays Library"
+    mine["version"] = 2  # the informed second save, as the page now carries
+    assert client.post(edit, mine).status_code == 302
+    session.refresh_from_db()
+    assert (session.title, session.venue) == (
+        "Talking Shop, now at the Thameside",
+        "Thameside Theatre",
+    )
+
+
+def test_cancelling_a_session_takes_it_off_the_lists_and_the_poster_and_tells_calendars(
+    client, practitioner, tmp_path
+):
+    session = DropInFactory(title="Marketplace at The Ship")
+    client.force_login(practitioner)
+    cancel = reverse("introductions:drop_in_cancel", args=[session.pk])
+    assert "Cancel Marketplace at The Ship?" in client.get(cancel).text
+    response = client.post(cancel, {"version": 1, "cancelled_reason": "The library is closed"})
+    assert response.url == reverse("introductions:drop_in", args=[session.pk])
+    page = client.get(response.url).text
+    assert "This session has been cancelled: The library is closed." in page
+    assert "Start the session" not in page
+    assert "Add a conversation" not in page
+    assert "Marketplace at The Ship" not in client.get(reverse("introductions:drop_ins")).text
+    feed = Calendar.from_ical(
+        client.get(reverse("introductions:drop_in_calendar", args=["grays"])).content
+    )
+    event = feed.walk("VEVENT")[0]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == 2  # calendars take the change
+    assert str(event["DESCRIPTION"]).startswith("Cancelled: The library is closed.")
+    month = timezone.localtime(session.starts_at).strftime("%Y-%m")
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(client.get(reverse("introductions:drop_in_poster", args=["grays"]),
+                                {"month": month}).content)  # fmt: skip
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "Marketplace at The Ship" not in text
+    # Nothing more happens at a cancelled session, and the buttons say so rather than fail.
+    start = client.post(reverse("introductions:drop_in_start", args=[session.pk]), follow=True)
+    assert "This session has been cancelled." in start.text
+    session.refresh_from_db()
+    assert session.started_at is None
+    quick = reverse("introductions:conversation_quick") + f"?drop_in={session.pk}"
+    assert "Marketplace at The Ship" not in client.get(quick).text
+    assert client.get(reverse("introductions:drop_in_edit", args=[session.pk])).status_code == 302
+
+
+def test_a_session_where_people_were_seen_is_ended_not_cancelled(client, practitioner):
+    from introductions.services import conversations
+
+    session = DropInFactory(title="Talking Shop")
+    conversations.log_conversation(
+        resident=ResidentFactory(), by=practitioner, how_we_met="drop_in", what_matters="x",
+        drop_in=session,
+    )  # fmt: skip
+    client.force_login(practitioner)
+    response = client.post(reverse("introductions:drop_in_cancel", args=[session.pk]),
+                           {"version": 1}, follow=True)  # fmt: skip
+    assert "People have been seen at this session: end it instead." in response.text
+    session.refresh_from_db()
+    assert not session.cancelled
+
+
+def test_a_session_cannot_be_moved_to_a_locality_venue_or_organisation_outside_the_ilt(
+    client, practitioner
+):
+    from localities.models import CommunityAsset
+
+    session = DropInFactory(title="Talking Shop")
+    elsewhere = Locality.objects.get(slug="asop")
+    outsider = OrganisationFactory(name="Far Away Trust")  # in no locality's ILT
+    asset = CommunityAsset.objects.filter(neighbourhood__locality=elsewhere).first()
+    client.force_login(practitioner)
+    edit = reverse("introductions:drop_in_edit", args=[session.pk])
+    fields = {"title": "Talking Shop", "kind": "drop_in", "locality": elsewhere.pk,
+              "venue": "x", "starts_at": _when(session.starts_at),
+              "ends_at": _when(session.ends_at), "version": 1,
+              "organisations": [outsider.pk]}  # fmt: skip
+    if asset:
+        fields["asset"] = asset.pk
+    response = client.post(edit, fields)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    session.refresh_from_db()
+    assert (session.locality.slug, session.version) == ("grays", 1)

@@ -56,10 +56,25 @@ def test_every_kind_of_entry_on_the_timeline(practitioner):
     introductions.update_introduction(
         introduction=introduction, by=practitioner, version=1, status="walking_alongside"
     )
+    lac = practitioner.full_name
     assert titles(resident, practitioner, "introduction") == [
         ("Introduction changed", "Now: Walking alongside."),
-        ("Introduced to Local Area Coordination", ""),
+        ("Introduced to Local Area Coordination", f"Held by {lac}."),
     ]
+    # Given to another LAC, by hand and then in a caseload rebalanced: each names the new one.
+    grays = practitioner.localities.get()
+    other = make_persona(Role.PRACTITIONER, grays, full_name="Priya Shah")
+    introductions.update_introduction(
+        introduction=introduction, by=practitioner, version=2, holder=other
+    )
+    coordinator = make_persona(Role.COORDINATOR, grays)
+    introductions.reassign_introductions(introductions=[introduction], to=practitioner,
+                                         by=coordinator, reason="Balancing caseloads")  # fmt: skip
+    assert titles(resident, practitioner, "introduction")[:2] == [
+        ("Introduction given to another Local Area Coordinator",
+         f"Held by {lac}. Why: Balancing caseloads."),
+        ("Introduction changed", "Held by Priya Shah."),
+    ]  # fmt: skip
     assert titles(resident, practitioner, "drop_in") == [
         ("Came to Talking Shop", "Grays Library, Orsett Road")
     ]
