@@ -22,6 +22,8 @@ from thurrock_care.audit.services import record_many
 
 MAX_ID = 2**63 - 1
 ID: dict[str, Any] = {"min_value": 1, "max_value": MAX_ID}
+# A wellbeing answer: 0 to 10, or left out.
+SCORE: dict[str, Any] = {"min_value": 0, "max_value": 10, "required": False, "allow_null": True}
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such record, or not one the caller has a need to know."
 )

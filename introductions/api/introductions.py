@@ -16,6 +16,7 @@ from introductions import holders
 from introductions.api.common import (
     ID,
     NOT_FOUND,
+    SCORE,
     ResidentFilterSerializer,
     audit_list,
     audit_one,
@@ -59,8 +60,20 @@ class IntroductionValuesSerializer(serializers.Serializer):
     stay_in_touch_by = serializers.DateField(required=False, allow_null=True)
 
 
+class WellbeingScoresSerializer(serializers.Serializer):
+    life_satisfaction = serializers.IntegerField(**SCORE)
+    worthwhile = serializers.IntegerField(**SCORE)
+    happy_yesterday = serializers.IntegerField(**SCORE)
+    anxious_yesterday = serializers.IntegerField(**SCORE)
+
+
 class NewIntroductionSerializer(IntroductionValuesSerializer):
     resident = serializers.IntegerField(**ID)
+    wellbeing = WellbeingScoresSerializer(
+        required=False,
+        help_text="Their answers to the wellbeing questions, if they chose to answer (refused "
+        "if they answered less than a quarter ago).",
+    )
     submission_key = submission_key_field()
 
 
@@ -156,6 +169,7 @@ class IntroductionViewSet(viewsets.GenericViewSet):
         if resident is None:
             raise NotFound("No such resident whose introduction you may make.")
         key = values.pop("submission_key", None)
+        scores = values.pop("wellbeing", None)
         values.setdefault("introduced_on", timezone.localdate())
         values.setdefault("status", Introduction.Status.GETTING_TO_KNOW)
         form = NewIntroductionForm(
@@ -165,7 +179,7 @@ class IntroductionViewSet(viewsets.GenericViewSet):
         cleaned.pop("submission_key", None)
         with service_errors():
             introduction = services.create_introduction(
-                resident=resident, by=caller(request), submission_key=key,
+                resident=resident, by=caller(request), submission_key=key, wellbeing=scores,
                 request=request._request, **cleaned,
             )  # fmt: skip
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from introductions.api.common import (
     ID,
     NOT_FOUND,
+    SCORE,
     ResidentFilterSerializer,
     audit_list,
     service_errors,
@@ -28,8 +29,6 @@ from introductions.services import wellbeing as services
 from thurrock_care import access
 from thurrock_care.api.errors import VALIDATION_ERROR
 from thurrock_care.api.fields import caller, submission_key_field
-
-SCORE: dict[str, Any] = {"min_value": 0, "max_value": 10, "required": False, "allow_null": True}
 
 
 class WellbeingAnswerSerializer(serializers.ModelSerializer):

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from introductions.models import INTRODUCTION_FIELDS, Introduction
+from introductions.forms.wellbeing import add_questions
+from introductions.models import INTRODUCTION_FIELDS, ONS4_QUESTIONS, Introduction
 from thurrock_care.accounts.models import User
 from thurrock_care.forms import date_field
 from thurrock_care.submissions.forms import SubmissionKeyField
@@ -75,7 +76,32 @@ class IntroductionForm(forms.ModelForm):
 
 
 class NewIntroductionForm(IntroductionForm):
+    """With, when they are due (not answered this quarter), the wellbeing questions: offered,
+    never required."""
+
     submission_key = SubmissionKeyField()
+
+    def __init__(self, *args: Any, offer_wellbeing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offers_wellbeing = offer_wellbeing
+        if offer_wellbeing:
+            add_questions(self)
+
+    def introduction_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in ONS4_QUESTIONS]
+
+    def wellbeing_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name in ONS4_QUESTIONS]
+
+    def wellbeing_begun(self) -> bool:
+        """Some answer typed (so the questions are shown open again after an error)."""
+        return any(field.value() not in (None, "") for field in self.wellbeing_fields())
+
+    def introduction_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ONS4_QUESTIONS}
+
+    def scores(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data.get(name) for name in ONS4_QUESTIONS if name in self.fields}
 
 
 class EditIntroductionForm(IntroductionForm):

@@ -10,22 +10,26 @@ from thurrock_care.submissions.forms import SubmissionKeyField
 SCORES = [(str(n), str(n)) for n in range(11)]
 
 
+def add_questions(form: forms.BaseForm) -> None:
+    """The four questions, each optional, as radio buttons from 0 to 10."""
+    for name, question in ONS4_QUESTIONS.items():
+        form.fields[name] = forms.TypedChoiceField(
+            label=question,
+            choices=SCORES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect(attrs={"class": "tc-score"}),
+            help_text="0 is not at all, 10 is completely. Leave it if they would rather not say.",
+        )
+
+
 class WellbeingForm(forms.Form):
     submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, question in ONS4_QUESTIONS.items():
-            self.fields[name] = forms.TypedChoiceField(
-                label=question,
-                choices=SCORES,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect(attrs={"class": "tc-score"}),
-                help_text="0 is not at all, 10 is completely. Leave it if they would rather "
-                "not say.",
-            )
+        add_questions(self)
 
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data

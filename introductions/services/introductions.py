@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from introductions.models import (
     Introduction,
     IntroductionHolder,
 )
+from introductions.services.wellbeing import record_wellbeing
 from localities.models import Resident
 from thurrock_care import submissions
 from thurrock_care.accounts.models import User
@@ -58,11 +59,15 @@ def create_introduction(
     ended_reason: str = "",
     stay_in_touch_by: date | None = None,
     drop_in: DropInSession | None = None,
+    wellbeing: Mapping[str, int | None] | None = None,
     submission_key: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Introduction:
     """A resident introduced to a Local Area Coordinator. One open introduction a resident:
-    another while one is open is refused (the same submission sent again gives the first)."""
+    another while one is open is refused (the same submission sent again gives the first).
+    `wellbeing`: their answers to the wellbeing questions, if they chose to answer (saved
+    with the introduction, or neither is)."""
+    scores = {name: value for name, value in (wellbeing or {}).items() if value is not None}
     if source == Introduction.Source.OTHER and not source_other.strip():
         raise ValidationError({"source_other": "Say who introduced them"})
     _check_ending(status, ended_reason)
@@ -94,6 +99,9 @@ def create_introduction(
         IntroductionHolder.objects.create(introduction=introduction, holder=holder, assigned_by=by)
         if stay_in_touch_by and not introduction.is_ended:
             follow_ups.set_for_introduction(introduction=introduction, due_on=stay_in_touch_by)
+        if scores:
+            record_wellbeing(resident=resident, by=by, introduction=introduction,
+                             request=request, **scores)  # fmt: skip
         record(
             actor=by,
             action=Action.CHANGED,
@@ -114,6 +122,7 @@ def create_introduction(
         "status": status,
         "stay_in_touch_by": stay_in_touch_by,
         "drop_in": drop_in.pk if drop_in else None,
+        "wellbeing": scores,
     }
     return submissions.once(
         key=submission_key, by=by, model=Introduction, payload=payload, create=create

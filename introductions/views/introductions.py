@@ -43,14 +43,16 @@ def introduction_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "introduced_on": timezone.localdate(),
         "status": Introduction.Status.GETTING_TO_KNOW,
     }
-    form = NewIntroductionForm(data, holders=eligible, initial=initial)
+    offer = queries.next_offer_on(resident) is None
+    form = NewIntroductionForm(data, holders=eligible, initial=initial, offer_wellbeing=offer)
     if data is not None and form.is_valid():
-        values = dict(form.cleaned_data)
+        values = form.introduction_values()
         key = values.pop("submission_key")
         try:
             introduction = services.create_introduction(
-                resident=resident, by=request.user, submission_key=key, request=request, **values
-            )
+                resident=resident, by=request.user, submission_key=key, request=request,
+                wellbeing=form.scores(), **values,
+            )  # fmt: skip
         except submissions.KeyReused:
             keep_typed_after_reuse(form, data)
         except ValidationError as error:

@@ -310,3 +310,20 @@ def test_a_drop_in_planned_by_api_with_organisations_outside_the_ilt_is_refused(
     assert response.status_code == 400
     assert response.json()["organisations"] == ["Choose organisations from the ILT"]
     assert DropInSession.objects.count() == 0
+
+
+def test_an_introduction_by_api_with_the_wellbeing_answers_they_chose_to_give(practitioner):
+    resident = ResidentFactory()
+    body = {"resident": resident.pk, "source": "self", "holder": practitioner.pk,
+            "wellbeing": {"worthwhile": 6, "happy_yesterday": None}}  # fmt: skip
+    made = api(practitioner).post("/api/v1/introductions/", body, format="json")
+    assert made.status_code == 201, made.json()
+    answer = WellbeingAnswer.objects.get()
+    assert (answer.introduction_id, answer.worthwhile, answer.happy_yesterday) == (
+        made.json()["id"], 6, None,
+    )  # fmt: skip
+    bad = {**body, "resident": ResidentFactory().pk, "wellbeing": {"worthwhile": 11}}
+    refused = api(practitioner).post("/api/v1/introductions/", bad, format="json")
+    assert refused.status_code == 400
+    assert "worthwhile" in refused.json()["wellbeing"]
+    assert Introduction.objects.count() == 1

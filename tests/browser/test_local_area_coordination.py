@@ -10,12 +10,13 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from introductions.models import Conversation
+from introductions.models import Conversation, WellbeingAnswer
 from introductions.services import drop_ins
 from localities.models import Resident
 from tests.browser.conftest import WIDTHS, check_page, sign_in
 from tests.conftest import totp_code
 from tests.factories import PASSWORD, CommunityAssetFactory, ResidentFactory
+from tests.introductions.factories import DropInFactory
 from thurrock_care.accounts.models import Role
 
 
@@ -217,12 +218,15 @@ def test_every_other_lac_page_is_accessible(page: Page, live_server, personas, g
         resident=resident, by=coordinator, how_we_met="home_visit", what_matters="Her café",
         next_steps="Try the walking group", sensitive=True,
     )  # fmt: skip
+    session = DropInFactory(title="Talking Shop", locality=grays)
     sign_in(page, live_server.url, coordinator)
     lac = f"{live_server.url}/lac"
     for path, name in [
         (f"/conversations/{conversation.pk}/", "lac-conversation"),
         (f"/residents/{resident.pk}/wellbeing/", "lac-wellbeing"),
         ("/drop-ins/new/", "lac-drop-in-form"),
+        (f"/drop-ins/{session.pk}/edit/", "lac-drop-in-edit"),
+        (f"/drop-ins/{session.pk}/cancel/", "lac-drop-in-cancel"),
         ("/", "lac-my-work"),
     ]:
         page.goto(lac + path)
@@ -234,8 +238,11 @@ def test_every_other_lac_page_is_accessible(page: Page, live_server, personas, g
     page.get_by_label("A GP practice").check()
     page.get_by_label("Their name or organisation (optional)").fill("Dr Shah")
     page.get_by_label("Ended (agreed together)").check()
+    page.get_by_text("How are you feeling? (optional: four questions)").click()
+    page.locator("#id_worthwhile_8").check()
     page.get_by_role("button", name="Save introduction").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say why it ended")
+    expect(page.locator("#id_worthwhile_8")).to_be_checked()  # the answer is kept, shown open
     check_page(page, "lac-introduction-form-error")
     page.get_by_label("Getting to know").check()
     page.get_by_role("button", name="Save introduction").click()
@@ -243,6 +250,7 @@ def test_every_other_lac_page_is_accessible(page: Page, live_server, personas, g
         "Introduction to Local Area Coordination"
     )
     check_page(page, "lac-introduction")
+    assert WellbeingAnswer.objects.get().worthwhile == 8
 
     # Two people change it at once: the second sees both versions.
     introduction = Introduction.objects.get()

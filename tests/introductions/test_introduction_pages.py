@@ -1,6 +1,7 @@
 """Introductions on the web: made with no referral form, changed with a version check (the
 second editor sees both versions), reassigned in bulk by a coordinator; and the timeline."""
 
+import re
 import uuid
 
 import pytest
@@ -124,3 +125,56 @@ def test_a_reader_who_may_not_introduce_is_told_there_is_no_introduction(client,
     assert "has not been introduced to a Local Area Coordinator" in response.text
     create = reverse("introductions:introduction_create", args=[resident.pk])
     assert client.get(create).status_code == 404
+
+
+def test_the_wellbeing_questions_are_offered_with_the_introduction_never_required(
+    client, practitioner
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from introductions.models import WellbeingAnswer
+    from introductions.services import wellbeing
+
+    resident = ResidentFactory(full_name="Grace Adeyemi")
+    client.force_login(practitioner)
+    url = reverse("introductions:introduction_create", args=[resident.pk])
+    form = client.get(url).text
+    assert "How are you feeling? (optional: four questions)" in form
+    assert 'name="life_satisfaction"' in form
+    fields = {"submission_key": str(uuid.uuid4()), "source": "self", "introduced_on": "01/03/2026",
+              "holder": practitioner.pk, "status": "ended", "worthwhile": "8",
+              "anxious_yesterday": "0"}  # fmt: skip
+    refused = client.post(url, fields)  # ended without a reason: nothing saved, answers kept
+    assert refused.status_code == 400
+    assert '<details class="govuk-details" id="wellbeing" open>' in refused.text
+    checked = re.findall(
+        r'<input type="radio" name="(\w+)" value="(\d+)"[^>]*checked', refused.text
+    )
+    assert sorted(checked) == [("anxious_yesterday", "0"), ("worthwhile", "8")]
+    assert WellbeingAnswer.objects.count() == 0
+    fields["status"] = "getting_to_know"
+    assert client.post(url, fields).status_code == 302
+    introduction = Introduction.objects.get()
+    answer = WellbeingAnswer.objects.get()
+    assert (answer.introduction, answer.worthwhile, answer.anxious_yesterday) == (
+        introduction,
+        8,
+        0,
+    )
+    assert (answer.life_satisfaction, answer.happy_yesterday) == (None, None)
+    # Not answering is fine: no answers are saved.
+    other = ResidentFactory(full_name="Tom Okafor")
+    saved = client.post(
+        reverse("introductions:introduction_create", args=[other.pk]),
+        {**fields, "submission_key": str(uuid.uuid4()), "worthwhile": "", "anxious_yesterday": ""},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    assert WellbeingAnswer.objects.count() == 1
+    # Answered less than a quarter ago: not offered.
+    third = ResidentFactory(full_name="Ann Lee")
+    wellbeing.record_wellbeing(resident=third, by=practitioner, worthwhile=5,
+                               answered_on=timezone.localdate() - timedelta(days=30))  # fmt: skip
+    text = client.get(reverse("introductions:introduction_create", args=[third.pk])).text
+    assert "How are you feeling?" not in text
