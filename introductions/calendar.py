@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -68,13 +69,32 @@ def _this_month() -> date:
     return timezone.localdate().replace(day=1)
 
 
+# From the largest type down: the first in which the month fits one page is printed.
+DENSITIES = ("roomy", "medium", "busy", "crowded")
+
+
 def poster(locality: Locality, month: date, sessions: Iterable[DropInSession]) -> bytes:
+    """One A4 page, whatever the month holds: the largest type that fits; a month too full
+    even for two columns of small type shows its first sessions and says how many more there
+    are (the calendar feed has them all)."""
     from weasyprint import HTML  # imported here: loading it is slow, and only posters need it
 
-    html = render_to_string(
-        "pdf/drop_in_poster.html",
-        {"locality": locality, "month": month, "sessions": list(sessions),
-         "feed": settings.SITE_URL + reverse("introductions:drop_in_calendar",
-                                             args=[locality.slug])},
-    )  # fmt: skip
-    return HTML(string=html).write_pdf()
+    sessions = list(sessions)
+    feed = settings.SITE_URL + reverse("introductions:drop_in_calendar", args=[locality.slug])
+
+    def render(density: str, shown: list[DropInSession]) -> Any:
+        html = render_to_string("pdf/drop_in_poster.html", {
+            "locality": locality, "month": month, "sessions": shown, "density": density,
+            "feed": feed, "more": len(sessions) - len(shown),
+        })  # fmt: skip
+        return HTML(string=html).render()
+
+    for density in DENSITIES:
+        document = render(density, sessions)
+        if len(document.pages) == 1:
+            return document.write_pdf()
+    shown = sessions
+    while len(document.pages) > 1 and len(shown) > 1:
+        shown = shown[: len(shown) * 4 // 5]
+        document = render(DENSITIES[-1], shown)
+    return document.write_pdf()

@@ -3,7 +3,10 @@
 were typing) is kept in the (anonymous) session under the form's address, and they are sent
 to sign in. Signing in keeps that session's data (Django rotates its key), so when the form is
 shown again it comes back filled, from `take_kept` — but only for the person who typed it (the
-form says who, in `draft_author`): someone else signing in on the same browser never sees it.
+form says who, in `draft_author`, signed by the server so that nobody can claim a kept form
+is someone else's): someone else signing in on the same browser never sees it. What is kept
+is bounded (a few forms, a few thousand characters a field) so anonymous posts cannot fill
+the session store.
 
 In the browser, static/js/drafts.mjs also keeps a draft in sessionStorage while typing (keyed
 by user and form, cleared on saving and on signing out); `mark_saved` tells it which draft to
@@ -18,12 +21,28 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 KEPT = "introductions:kept_posts"
 KEEP_AT_MOST = 5  # forms kept per session
 SAVED_COOKIE = "tc_saved_submission"
 AUTHOR_FIELD = "draft_author"
+AUTHOR_SALT = "introductions.drafts.author"
+KEEP_FIELDS = 60  # fields kept per form
+KEEP_CHARS = 20_000  # characters kept per value (a conversation's text is far shorter)
+
+
+def author_token(user: Any) -> str:
+    """What a form carries in `draft_author`: the signed-in person's id, signed."""
+    return signing.dumps(user.pk, salt=AUTHOR_SALT)
+
+
+def _author(token: str) -> str:
+    try:
+        return str(signing.loads(token, salt=AUTHOR_SALT))
+    except signing.BadSignature:
+        return ""
 
 
 def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -34,14 +53,13 @@ def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[.
         if request.method == "POST":
             kept = dict(request.session.get(KEPT, {}))
             kept.pop(request.path, None)
-            kept[request.path] = {
-                "author": request.POST.get(AUTHOR_FIELD, ""),
-                "data": {
-                    name: values[:50]
-                    for name, values in request.POST.lists()
-                    if name not in ("csrfmiddlewaretoken", AUTHOR_FIELD)
-                },
-            }
+            author = _author(request.POST.get(AUTHOR_FIELD, ""))
+            fields = [(name, values) for name, values in request.POST.lists()
+                      if name not in ("csrfmiddlewaretoken", AUTHOR_FIELD)]  # fmt: skip
+            if author:  # only forms the product gave a signed-in person are kept
+                data = {name[:100]: [v[:KEEP_CHARS] for v in values[:50]]
+                        for name, values in fields[:KEEP_FIELDS]}  # fmt: skip
+                kept[request.path] = {"author": author, "data": data}
             request.session[KEPT] = dict(list(kept.items())[-KEEP_AT_MOST:])
         return redirect_to_login(request.get_full_path())
 

@@ -4,7 +4,7 @@ transaction (their audit entry covers it)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -46,12 +46,18 @@ def set_for_conversation(*, conversation: Conversation, owner: User) -> FollowUp
 
 
 def done_by(conversation: Conversation) -> list[FollowUp]:
-    """A conversation with the resident does every open stay-in-touch date set for them; their
-    reminders, if not yet e-mailed, are withdrawn."""
+    """A conversation with the resident does the open stay-in-touch dates its author set for
+    them (a partner's conversation is not the LAC's keeping in touch), if it was held after
+    the date was set (a conversation logged late, about last month, is not the follow-up);
+    their reminders, if not yet e-mailed, are withdrawn."""
     done = list(
         FollowUp.objects.open()
         .select_for_update()
-        .filter(resident_id=conversation.resident_id)
+        .filter(
+            resident_id=conversation.resident_id,
+            owner_id=conversation.held_by_id,
+            created_at__lt=conversation.held_at + timedelta(minutes=1),  # typed to the minute
+        )
         .exclude(conversation=conversation)
     )
     for follow_up in done:

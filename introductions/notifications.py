@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from introductions.models import FollowUp
+from localities.models import Resident
 from thurrock_care import access
 from thurrock_care.notifications import Kind
 from thurrock_care.notifications.models import Notification
@@ -51,8 +52,16 @@ def remind_follow_ups(*, now: datetime | None = None) -> list[Notification]:
         .select_related("resident", "owner")
         .order_by("due_on", "pk")
     )
-    sent = []
-    for follow_up in due[:BATCH]:
+    sent: list[Notification] = []
+    for follow_up in due[: BATCH * 2]:
+        if len(sent) == BATCH:
+            break
+        if (
+            not Resident.objects.visible_to(follow_up.owner)
+            .filter(pk=follow_up.resident_id)
+            .exists()
+        ):
+            continue  # the owner no longer sees the record (moved on): it waits for a new owner
         with transaction.atomic():
             sent.append(notify_follow_up(follow_up=follow_up, now=now, today=today))
     return sent

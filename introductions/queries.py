@@ -18,6 +18,7 @@ from introductions.models import (
     Introduction,
     WellbeingAnswer,
 )
+from introductions.models.conversations import readable_by
 from localities.models import (
     Connection,
     Locality,
@@ -44,12 +45,12 @@ def next_offer_on(resident: Resident) -> date | None:
     return again if again > timezone.localdate() else None
 
 
-def open_connections(resident: Resident) -> list[ConnectionMade]:
-    """Connections made with the resident that no conversation has checked yet."""
+def open_connections(resident: Resident, user: User) -> list[ConnectionMade]:
+    """Connections made with the resident that no conversation has checked yet (those made in
+    a conversation this user may read)."""
+    made = ConnectionMade.objects.filter(resident=resident, outcome=ConnectionMade.Outcome.MADE)
     return list(
-        ConnectionMade.objects.filter(resident=resident, outcome=ConnectionMade.Outcome.MADE)
-        .select_related("asset")
-        .order_by("pk")
+        made.filter(readable_by(user, "conversation__")).select_related("asset").order_by("pk")
     )
 
 

@@ -36,7 +36,8 @@ from introductions.models import (
     Introduction,
     WellbeingAnswer,
 )
-from thurrock_care import access, timeline
+from introductions.models.conversations import readable_by
+from thurrock_care import timeline
 from thurrock_care.accounts.models import User
 from thurrock_care.audit.models import Action, Event
 
@@ -59,10 +60,7 @@ def _if(condition: Q, *parts: Any) -> Case:
 def conversations(resident_id: int, user: User) -> QuerySet[Any]:
     """Each conversation: how they met and what matters (unless sensitive and not for this
     user), and next steps."""
-    if access.can_see_sensitive(user):
-        hidden = Q(pk__in=[])
-    else:
-        hidden = Q(sensitive=True) & ~Q(held_by=user)
+    hidden = ~readable_by(user) if readable_by(user) else Q(pk__in=[])
     text = Case(
         When(hidden, then=Value(SENSITIVE_TEXT)),
         default=_text(F("what_matters"), _if(~Q(next_steps=""), "\nNext steps: ", F("next_steps"))),
@@ -74,7 +72,7 @@ def conversations(resident_id: int, user: User) -> QuerySet[Any]:
         title=_text(
             "Conversation: ",
             timeline.choice_label("how_we_met", Conversation.HowWeMet.choices),
-            _if(Q(drop_in__isnull=False), " at ", F("drop_in__title")),
+            _if(Q(drop_in__isnull=False) & ~hidden, " at ", F("drop_in__title")),
         ),
         text=text,
         actor=timeline.person("held_by"),
@@ -143,7 +141,9 @@ def introduction_page(entry: timeline.Entry) -> str:
 
 def drop_in_attendance(resident_id: int, user: User) -> QuerySet[Any]:
     """Met at a drop-in or community event (one entry per session)."""
-    met = Conversation.objects.filter(drop_in=OuterRef("pk"), resident_id=resident_id)
+    met = Conversation.objects.filter(
+        readable_by(user), drop_in=OuterRef("pk"), resident_id=resident_id
+    )
     return timeline.rows(
         DropInSession.objects.filter(Exists(met)),
         at=F("starts_at"),
@@ -155,7 +155,9 @@ def drop_in_attendance(resident_id: int, user: User) -> QuerySet[Any]:
 
 def connections(resident_id: int, user: User) -> list[QuerySet[Any]]:
     """Connections made to community assets or people, and later whether they held."""
-    rows = ConnectionMade.objects.filter(resident_id=resident_id)
+    rows = ConnectionMade.objects.filter(
+        readable_by(user, "conversation__"), resident_id=resident_id
+    )
     name = Coalesce(F("asset__name"), F("person"), output_field=TextField())
     made = timeline.rows(
         rows,

@@ -214,9 +214,8 @@ class ConnectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ConnectionMadeSerializer
 
     def get_queryset(self) -> QuerySet[ConnectionMade]:
-        residents = Resident.objects.visible_to(caller(self.request))
         return (
-            ConnectionMade.objects.filter(resident__in=residents)
+            ConnectionMade.objects.visible_to(caller(self.request))
             .select_related("asset")
             .order_by("-id")
         )

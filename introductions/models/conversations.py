@@ -38,10 +38,16 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user: User) -> ConversationQuerySet:
         """Conversations with residents this user may see; one marked sensitive only for the
         roles that see key safety information (and its author)."""
-        found = self.filter(resident__in=Resident.objects.visible_to(user))
-        if not access.can_see_sensitive(user):
-            found = found.filter(Q(sensitive=False) | Q(held_by=user))
-        return found
+        return self.filter(resident__in=Resident.objects.visible_to(user)).filter(readable_by(user))
+
+
+def readable_by(user: User, conversation: str = "") -> Q:
+    """Of the conversations with a resident this user sees, those whose content they may read:
+    one marked sensitive only for the roles that see key safety information, and its author.
+    `conversation`: the path to it from another model ("conversation__")."""
+    if access.can_see_sensitive(user):
+        return Q()
+    return Q(**{f"{conversation}sensitive": False}) | Q(**{f"{conversation}held_by": user})
 
 
 class Conversation(models.Model):
@@ -102,6 +108,15 @@ class Conversation(models.Model):
         return f"Conversation with {self.resident_id}, {self.held_at:%d %b %Y}"
 
 
+class ConnectionMadeQuerySet(models.QuerySet["ConnectionMade"]):
+    def visible_to(self, user: User) -> ConnectionMadeQuerySet:
+        """Connections with residents this user sees, made in a conversation they may read (a
+        sensitive conversation's connections are as sensitive as the conversation)."""
+        return self.filter(resident__in=Resident.objects.visible_to(user)).filter(
+            readable_by(user, "conversation__")
+        )
+
+
 class ConnectionMade(models.Model):
     """A conversation connected the resident to a community asset or to a person; a later
     conversation records whether the connection held."""
@@ -137,6 +152,8 @@ class ConnectionMade(models.Model):
         help_text="The later conversation that recorded whether it held.",
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConnectionMadeQuerySet.as_manager()
 
     class Meta:
         ordering = ["conversation__held_at", "id"]

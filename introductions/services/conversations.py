@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from introductions import follow_ups
+from introductions import dates, follow_ups
 from introductions.models import ConnectionMade, Conversation, DropInSession
-from localities.models import CommunityAsset, Organisation, Resident
+from introductions.models.conversations import readable_by
+from localities.models import CommunityAsset, Neighbourhood, Organisation, Resident
 from localities.services import residents as resident_services
 from thurrock_care import submissions
 from thurrock_care.accounts.models import User
@@ -33,6 +34,29 @@ class NewConnection:
 
     asset: CommunityAsset | None = None
     person: str = ""
+
+
+def _check_places(
+    resident: Resident,
+    *,
+    asset: CommunityAsset | None,
+    organisations: list[Organisation],
+    connections: list[NewConnection],
+) -> None:
+    """Where and with whom: the community assets (in use) of the resident's locality, and
+    organisations of its ILT, as the form offers them."""
+    locality = Neighbourhood.objects.filter(pk=resident.neighbourhood_id).values("locality")
+    ids = {a.pk for a in [asset, *(c.asset for c in connections)] if a is not None}
+    assets = CommunityAsset.objects.filter(
+        pk__in=ids, active=True, neighbourhood__locality__in=locality
+    )
+    if assets.count() != len(ids):
+        raise ValidationError({"asset": "Choose a community asset in their locality"})
+    ids = {o.pk for o in organisations}
+    if ids and Organisation.objects.filter(
+        pk__in=ids, localities__in=locality
+    ).distinct().count() != len(ids):
+        raise ValidationError({"organisations": "Choose organisations of their locality's ILT"})
 
 
 def log_conversation(
@@ -63,10 +87,13 @@ def log_conversation(
     checked = dict(checked or {})
     if not what_matters.strip():
         raise ValidationError({"what_matters": "Write what matters to them"})
+    _check_places(resident, asset=asset, organisations=organisations, connections=connections)
     if drop_in is not None and drop_in.cancelled:
         raise ValidationError({"drop_in": "That session was cancelled"})
     if held_at is not None and held_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"held_at": "A conversation cannot be in the future"})
+    dates.check_happened(held_at, field="held_at", what="A conversation")
+    dates.check_stay_in_touch(stay_in_touch_by)
     bad = set(checked.values()) - {ConnectionMade.Outcome.KEPT, ConnectionMade.Outcome.NOT_KEPT}
     if bad:
         raise ValueError(f"Not an outcome of a connection: {sorted(bad)}")
@@ -96,7 +123,9 @@ def log_conversation(
             )
             for connection in connections
         )
-        found = ConnectionMade.objects.filter(resident=resident, pk__in=list(checked))
+        found = ConnectionMade.objects.filter(
+            readable_by(by, "conversation__"), resident=resident, pk__in=list(checked)
+        )
         if found.count() != len(checked):
             raise ValidationError("Only connections made with this resident can be checked")
         for connection in found:

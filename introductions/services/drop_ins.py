@@ -34,12 +34,12 @@ def _check(*, by: User, locality: Locality, starts_at: datetime, ends_at: dateti
     where = Locality.objects.worked_in_by(by) if access.runs_drop_ins(by) else None
     if where is None or not where.filter(pk=locality.pk).exists():
         raise ValidationError({"locality": "Choose a locality where you work"})
-    if asset is not None and not where.filter(neighbourhoods__assets=asset).exists():
-        raise ValidationError({"asset": "Choose a community asset where you work"})
+    if asset is not None and asset.neighbourhood.locality_id != locality.pk:
+        raise ValidationError({"asset": "Choose a community asset in the session's locality"})
     ids = {o.pk for o in organisations or []}
-    known = Organisation.objects.filter(localities__in=where, pk__in=ids).distinct()
+    known = Organisation.objects.filter(localities=locality, pk__in=ids)
     if ids and known.count() != len(ids):
-        raise ValidationError({"organisations": "Choose organisations from the ILT"})
+        raise ValidationError({"organisations": "Choose organisations from the locality's ILT"})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The end must be after the start"})
     if not venue.strip() and asset is None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from introductions import follow_ups, holders
+from introductions import dates, follow_ups, holders
 from introductions.models import (
     INTRODUCTION_FIELDS,
     DropInSession,
@@ -68,6 +68,8 @@ def create_introduction(
     `wellbeing`: their answers to the wellbeing questions, if they chose to answer (saved
     with the introduction, or neither is)."""
     scores = {name: value for name, value in (wellbeing or {}).items() if value is not None}
+    dates.check_happened(introduced_on, field="introduced_on", what="The introduction")
+    dates.check_stay_in_touch(stay_in_touch_by)
     if source == Introduction.Source.OTHER and not source_other.strip():
         raise ValidationError({"source_other": "Say who introduced them"})
     _check_ending(status, ended_reason)
@@ -100,8 +102,10 @@ def create_introduction(
         if stay_in_touch_by and not introduction.is_ended:
             follow_ups.set_for_introduction(introduction=introduction, due_on=stay_in_touch_by)
         if scores:
-            record_wellbeing(resident=resident, by=by, introduction=introduction,
-                             request=request, **scores)  # fmt: skip
+            record_wellbeing(
+                resident=resident, by=by, introduction=introduction, request=request,
+                **scores,  # type: ignore[arg-type]
+            )
         record(
             actor=by,
             action=Action.CHANGED,
@@ -176,6 +180,11 @@ def update_introduction(
     elif status != Introduction.Status.ENDED:
         values["ended_on"] = None
     changed = [name for name, value in values.items() if getattr(introduction, name) != value]
+    if "introduced_on" in changed:
+        dates.check_happened(values["introduced_on"], field="introduced_on",
+                             what="The introduction")  # fmt: skip
+    if "stay_in_touch_by" in changed:
+        dates.check_stay_in_touch(values["stay_in_touch_by"])
     introduction.version = update_versioned(
         Introduction, pk=introduction.pk, version=version, **{n: values[n] for n in changed}
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from introductions import dates
 from introductions.models import QUARTER_DAYS, WELLBEING_FIELDS, Introduction, WellbeingAnswer
 from localities.models import Resident
 from thurrock_care import submissions
@@ -41,6 +42,7 @@ def record_wellbeing(
         if value is not None and not 0 <= value <= 10:
             raise ValidationError({name: "Choose a number from 0 to 10"})
     answered_on = answered_on or timezone.localdate()
+    dates.check_happened(answered_on, field="answered_on", what="The answers")
 
     def create() -> WellbeingAnswer:
         Resident.objects.select_for_update().filter(pk=resident.pk).get()

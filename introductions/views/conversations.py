@@ -51,7 +51,7 @@ def conversation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     resident = gates.visible_resident(request, pk)
     drop_in = gates.drop_in_from_query(request)
     data = request.POST.copy() if request.method == "POST" else drafts.take_kept(request)
-    open_connections = queries.open_connections(resident)
+    open_connections = queries.open_connections(resident, request.user)
     form = ConversationForm(
         data,
         locality=resident.neighbourhood.locality,
@@ -81,6 +81,7 @@ def conversation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "restored": request.method == "GET" and data is not None,
         "tell_us_once": queries.tell_us_once(resident),
         "draft_key": _draft_key(request, drop_in),
+        "draft_author": drafts.author_token(request.user),
     }
     return render(
         request, "introductions/conversation_form.html", context, status=form_status(request)
@@ -145,6 +146,7 @@ def conversation_quick(request: AuthenticatedRequest) -> HttpResponse:
         "drop_in": drop_in,
         "restored": request.method == "GET" and data is not None,
         "draft_key": _draft_key(request, drop_in),
+        "draft_author": drafts.author_token(request.user),
     }
     status = 200 if duplicates else form_status(request)
     return render(request, "introductions/conversation_quick.html", context, status=status)

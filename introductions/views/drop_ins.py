@@ -192,6 +192,7 @@ def drop_in_headcount(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return redirect("introductions:drop_in", pk=pk)
     context = {"session": session, "headcount_form": form,
                **queries.drop_in_page(session, request.user)}  # fmt: skip
+    gates.audited_list(request, [c.resident_id for c in context["met"]])
     return render(request, "introductions/drop_in_detail.html", context, status=400)
 
 

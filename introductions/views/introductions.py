@@ -165,5 +165,6 @@ def reassign(request: AuthenticatedRequest) -> HttpResponse:
             )
             return redirect("introductions:reassign")
     context = {"choose": choose, "holder": holder, "form": form}
+    gates.audited_list(request, [introduction.resident_id for introduction in held])
     status = 400 if data is not None and (holder is None or form.errors) else 200
     return render(request, "introductions/reassign.html", context, status=status)

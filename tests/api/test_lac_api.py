@@ -284,7 +284,7 @@ def test_a_drop_in_changed_with_a_version_and_cancelled_by_api(practitioner, gra
     faraway = OrganisationFactory(name="Far Away Trust")
     refused = client.patch(url, {"organisations": [faraway.pk], "version": 2}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["organisations"] == ["Choose organisations from the ILT"]
+    assert refused.json()["organisations"] == ["Choose organisations from the locality's ILT"]
     moved = client.patch(url, {"locality": "asop", "version": 2}, format="json")
     assert moved.json()["locality"] == ["Choose a locality where you work"]
     cancelled = client.post(url + "cancel/", {"version": 2, "reason": "Flooded"}, format="json")
@@ -308,7 +308,7 @@ def test_a_drop_in_planned_by_api_with_organisations_outside_the_ilt_is_refused(
             "organisations": [OrganisationFactory(name="Far Away Trust").pk]}  # fmt: skip
     response = api(practitioner).post("/api/v1/drop-ins/", body, format="json")
     assert response.status_code == 400
-    assert response.json()["organisations"] == ["Choose organisations from the ILT"]
+    assert response.json()["organisations"] == ["Choose organisations from the locality's ILT"]
     assert DropInSession.objects.count() == 0
 
 

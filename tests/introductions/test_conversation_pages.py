@@ -2,11 +2,15 @@
 typed is lost (validation, a double click, an expired session); the story one tap away."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from introductions import drafts
 from introductions.models import Conversation, FollowUp
+from introductions.services import conversations
 from localities.models import Resident, StoryEntry
 from tests.conftest import make_persona
 from tests.factories import CommunityAssetFactory, ResidentFactory
@@ -91,7 +95,7 @@ def test_an_expired_session_keeps_the_post_through_signing_in_for_its_author_onl
     resident = ResidentFactory()
     typed = {"submission_key": str(uuid.uuid4()), "how_we_met": "drop_in",
              "held_at": "01/03/2026 10:30", "what_matters": "A warm home this winter",
-             "draft_author": str(practitioner.pk)}  # fmt: skip
+             "draft_author": drafts.author_token(practitioner)}  # fmt: skip
     response = client.post(form_url(resident), typed)  # signed out: the session ran out
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -112,15 +116,28 @@ def test_an_expired_session_keeps_the_post_through_signing_in_for_its_author_onl
     other = make_persona(Role.PRACTITIONER, grays)
     client.force_login(other)
     assert "A warm home this winter" not in client.get(form_url(resident)).text
+    # Nor can anyone signed out leave a form "typed" by someone else: the author is signed.
+    client.logout()
+    client.post(form_url(resident), {**typed, "draft_author": str(other.pk),
+                                     "what_matters": "Forged"})  # fmt: skip
+    client.force_login(other)
+    assert "Forged" not in client.get(form_url(resident)).text
 
 
 def test_a_follow_up_set_and_then_done(client, practitioner):
     resident = ResidentFactory()
     client.force_login(practitioner)
     base = {"how_we_met": "phone", "held_at": "01/03/2026 10:30", "what_matters": "x"}
-    client.post(form_url(resident), {**base, "stay_in_touch_by": "01/04/2026"})
+    due = timezone.localdate() + timedelta(days=14)
+    client.post(form_url(resident), {**base, "stay_in_touch_by": f"{due:%d/%m/%Y}"})
     assert FollowUp.objects.open().get().owner == practitioner
+    # A conversation about earlier, logged late, is not the follow-up; nor is a partner's.
     client.post(form_url(resident), base)
+    assert FollowUp.objects.open().exists()
+    conversations.log_conversation(resident=resident, by=make_persona(Role.PRACTITIONER, None),
+                                   how_we_met="phone", what_matters="Housing visit")  # fmt: skip
+    assert FollowUp.objects.open().exists()
+    client.post(form_url(resident), {**base, "held_at": f"{timezone.localtime():%d/%m/%Y %H:%M}"})
     assert not FollowUp.objects.open().exists()
 
 

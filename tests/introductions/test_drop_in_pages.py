@@ -298,3 +298,30 @@ def test_a_session_cannot_be_moved_to_a_locality_venue_or_organisation_outside_t
     assert "Select a valid choice" in response.text
     session.refresh_from_db()
     assert (session.locality.slug, session.version) == ("grays", 1)
+
+
+@pytest.mark.parametrize("count", [1, 6, 14, 40])
+def test_the_poster_is_one_page_however_full_the_month(client, tmp_path, count):
+    today = timezone.localdate()
+    month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # next month: all ahead
+    first = timezone.make_aware(timezone.datetime(month.year, month.month, 1, 10, 0))
+    for i in range(count):
+        starts = first + timedelta(hours=i * 17)
+        DropInFactory(title=f"Session {i + 1:02d} with a fairly long name for a poster",
+                      starts_at=starts, ends_at=starts + timedelta(hours=2),
+                      description="Coffee, cake and a chat about what matters to you.")  # fmt: skip
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(client.get(reverse("introductions:drop_in_poster", args=["grays"]),
+                                {"month": month.strftime("%Y-%m")}).content)  # fmt: skip
+    pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", pages.stdout, re.MULTILINE)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())  # fmt: skip
+    assert "Session 01 with a fairly long name" in text
+    shown = len(re.findall(r"Session \d\d with", text))
+    if count <= 14:
+        assert shown == count
+        assert "more session" not in text
+    else:
+        assert 14 <= shown < count
+        assert f"And {count - shown} more sessions this month: see the calendar at" in text

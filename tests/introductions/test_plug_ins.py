@@ -17,6 +17,7 @@ from tests.conftest import make_persona
 from tests.factories import (
     CommunityAssetFactory,
     ConsentFactory,
+    MembershipFactory,
     OrganisationFactory,
     ResidentFactory,
 )
@@ -127,7 +128,7 @@ def grow(practitioner, resident, session, n):
         FollowUp.objects.create(resident=other, owner=practitioner, due_on=timezone.localdate())
         conversations.log_conversation(
             resident=other, by=practitioner, how_we_met="drop_in", what_matters=f"x{i}",
-            drop_in=session, organisations=[OrganisationFactory()],
+            drop_in=session, organisations=[MembershipFactory().organisation],
         )  # fmt: skip
         conversations.log_conversation(
             resident=resident, by=practitioner, how_we_met="phone", what_matters=f"y{i}",
@@ -164,10 +165,14 @@ def test_connections_made_and_kept_are_counted_per_locality(client, practitioner
     grays_resident = ResidentFactory()
     tilbury_resident = ResidentFactory(neighbourhood=Neighbourhood.objects.get(name="Tilbury"))
     club = CommunityAssetFactory(name="Lunch club")
-    for resident in (grays_resident, grays_resident, tilbury_resident):
+    tilbury_club = CommunityAssetFactory(
+        name="Tilbury lunch club", neighbourhood=Neighbourhood.objects.get(name="Tilbury")
+    )
+    for resident, asset in ((grays_resident, club), (grays_resident, club),
+                            (tilbury_resident, tilbury_club)):  # fmt: skip
         conversations.log_conversation(
             resident=resident, by=practitioner, how_we_met="phone", what_matters="x",
-            connections=[NewConnection(asset=club)],
+            connections=[NewConnection(asset=asset)],
         )  # fmt: skip
     first = grays_resident.connections_made.order_by("pk").first()
     conversations.log_conversation(resident=grays_resident, by=practitioner, how_we_met="phone",
