@@ -103,7 +103,10 @@ def create_introduction(
             follow_ups.set_for_introduction(introduction=introduction, due_on=stay_in_touch_by)
         if scores:
             record_wellbeing(
-                resident=resident, by=by, introduction=introduction, request=request,
+                resident=resident,
+                by=by,
+                introduction=introduction,
+                request=request,
                 **scores,  # type: ignore[arg-type]
             )
         record(
