@@ -142,6 +142,12 @@ def sees_system_health(user: User) -> bool:
     return is_administrator(user) and has_totp(user)
 
 
+def sees_reports(user: User) -> bool:
+    """Figures (the dashboard, the scrutiny report, digests' figures) name nobody: managers,
+    coordinators and administrators see them for the whole borough."""
+    return is_active(user) and user.role in (Role.MANAGER, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
 def sees_every_locality(user: User) -> bool:
     """Managers and administrators work borough-wide; everyone else in their own localities."""
     return is_active(user) and user.role in (Role.MANAGER, Role.ADMINISTRATOR)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "thurrock_care.audit",
     "thurrock_care.submissions",
     "thurrock_care.notifications",
+    "thurrock_care.reports",
     "localities",
     "introductions",
     "mdt",
@@ -326,6 +327,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Figures (thurrock_care/reports): a count of people from 1 to one less than this is shown as
+# "fewer than N", and a mean or rate resting on fewer people says so instead of a number.
+SMALL_NUMBERS_THRESHOLD = env_int("SMALL_NUMBERS_THRESHOLD", 5, minimum=1)
 
 # Celery: Redis broker, JSON only, acknowledge after the work is done.
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)

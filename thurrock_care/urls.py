@@ -46,6 +46,7 @@ urlpatterns = [
     path("learning/", include((learning_urlpatterns, "learning"))),
     path("assets/", include((asset_urlpatterns, "assets"))),
     path("notifications/", include("thurrock_care.notifications.urls")),
+    path("reports/", include("thurrock_care.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
 ]

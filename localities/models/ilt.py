@@ -184,6 +184,9 @@ class LearningCycle(models.Model):
     learned = models.TextField("what we learned", blank=True)
     next_steps = models.TextField("what we will do next", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.EXPLORING)
+    concluded_on = models.DateField(
+        null=True, blank=True, help_text="When it was learned from or stopped (for the digest)."
+    )
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -192,6 +195,8 @@ class LearningCycle(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LearningCycleQuerySet.as_manager()
+
+    CONCLUDED = frozenset({Status.LEARNED, Status.STOPPED})
 
     class Meta:
         ordering = ["-updated_at"]

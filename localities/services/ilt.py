@@ -381,6 +381,7 @@ def create_learning_cycle(
         "tried": tried,
         "learned": learned,
         "next_steps": next_steps,
+        "concluded_on": timezone.localdate() if status in LearningCycle.CONCLUDED else None,
     }
 
     def create() -> LearningCycle:
@@ -420,6 +421,9 @@ def update_learning_cycle(
         "next_steps": next_steps,
     }
     changed = [name for name, value in fields.items() if getattr(cycle, name) != value]
+    concluded = status in LearningCycle.CONCLUDED
+    if concluded != (cycle.status in LearningCycle.CONCLUDED):  # concluded, or opened again
+        fields["concluded_on"] = timezone.localdate() if concluded else None
     update_versioned(LearningCycle, pk=cycle.pk, version=version, **fields)
     record(
         actor=by,

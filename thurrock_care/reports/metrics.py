@@ -1,0 +1,265 @@
+"""One source of figures for the digest, the dashboard and the scrutiny report: pure reads,
+per locality and for the borough, for any period (periods.py). Each measure is one grouped
+query (or two), however many records there are.
+
+Small numbers are suppressed where they are shown, not here: a count of people between 1 and
+4 reads "fewer than 5" (`Count.shown`, threshold `SMALL_NUMBERS_THRESHOLD`), and a mean or
+rate resting on fewer than 5 people says so instead of a number (`Mean.shown`). Counts of
+things that identify nobody (sessions, organisations, learning cycles) are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count as CountOf
+from django.db.models import QuerySet, Sum
+
+from introductions.models import (
+    WELLBEING_FIELDS,
+    ConnectionMade,
+    Conversation,
+    DropInSession,
+    Introduction,
+    WellbeingAnswer,
+)
+from localities.models import LearningCycle, Locality, Membership
+from thurrock_care.reports.periods import Period
+
+BOROUGH = "borough"
+
+
+def threshold() -> int:
+    return settings.SMALL_NUMBERS_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count; `identifying` if a small one could point to a person (people, or things
+    that each concern one person)."""
+
+    value: int
+    identifying: bool = True
+
+    @property
+    def suppressed(self) -> bool:
+        return self.identifying and 0 < self.value < threshold()
+
+    def shown(self) -> str:
+        return f"fewer than {threshold()}" if self.suppressed else f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean (a change, a rate, a share) and how many people it rests on."""
+
+    value: float | None
+    people: int
+    places: int = 1  # decimal places shown
+    unit: str = ""  # "%", " hours"…
+    signed: bool = False  # a change: +0.8
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None or self.people < threshold()
+
+    def shown(self) -> str:
+        if self.value is None:
+            return "no data"
+        if self.people < threshold():
+            return f"too few people to say (fewer than {threshold()})"
+        sign = "+" if self.signed else ""
+        return f"{self.value:{sign},.{self.places}f}{self.unit}"
+
+
+# The wellbeing questions, short, for tables and charts.
+QUESTION_LABELS = {
+    "life_satisfaction": "Life satisfaction",
+    "worthwhile": "Things done are worthwhile",
+    "happy_yesterday": "Happy yesterday",
+    "anxious_yesterday": "Anxious yesterday (down is better)",
+}
+
+
+@dataclass
+class Figures:
+    """The figures of one place (a locality, or the borough) for one period."""
+
+    place: str  # the locality's name, or "Thurrock"
+    slug: str
+    values: dict[str, Count | Mean] = field(default_factory=dict)
+    introductions_by_source: dict[str, Count] = field(default_factory=dict)
+    wellbeing_change: dict[str, Mean] = field(default_factory=dict)
+
+    def wellbeing_rows(self) -> list[tuple[str, Mean]]:
+        return [(QUESTION_LABELS[name], mean) for name, mean in self.wellbeing_change.items()]
+
+
+# What each figure is called, in the order pages show them (the digest, the dashboard, the
+# report and the CSV all use this list).
+MEASURES: list[tuple[str, str]] = [
+    ("introductions", "Introductions to Local Area Coordination"),
+    ("conversations", "Conversations"),
+    ("drop_in_sessions", "Drop-in sessions and community events held"),
+    ("drop_in_headcount", "People helped at drop-ins without a record"),
+    ("connections_made", "Connections made to community"),
+    ("connections_kept", "Connections that held"),
+    ("wellbeing_people", "People who answered the wellbeing questions twice or more"),
+    ("new_members", "New ILT member organisations"),
+    ("learning_started", "Learning cycles started"),
+    ("learning_concluded", "Learning cycles concluded"),
+]
+
+
+def _per_locality(rows: Iterable[tuple[Any, Any]]) -> dict[int, int]:
+    return {locality: value or 0 for locality, value in rows}
+
+
+def _counts(queryset: QuerySet[Any], path: str, *, distinct: str = "") -> dict[int, int]:
+    counted = CountOf(distinct, distinct=True) if distinct else CountOf("pk")
+    return _per_locality(queryset.values_list(path).annotate(n=counted).values_list(path, "n"))
+
+
+def _sums(queryset: QuerySet[Any], path: str, column: str) -> dict[int, int]:
+    return _per_locality(queryset.values_list(path).annotate(n=Sum(column)).values_list(path, "n"))
+
+
+RESIDENT_LOCALITY = "resident__neighbourhood__locality"
+
+
+def lac_counts(period: Period) -> dict[str, tuple[dict[int, int], bool]]:
+    """Local Area Coordination: each measure per locality id, and whether it counts people."""
+    since, until = period.since(), period.until()
+    conversations = Conversation.objects.filter(held_at__gte=since, held_at__lt=until)
+    sessions = DropInSession.objects.filter(
+        starts_at__gte=since, starts_at__lt=until, cancelled=False
+    )
+    made = ConnectionMade.objects.filter(
+        conversation__held_at__gte=since, conversation__held_at__lt=until
+    )
+    kept = ConnectionMade.objects.filter(
+        outcome=ConnectionMade.Outcome.KEPT, checked_at__gte=since, checked_at__lt=until
+    )
+    introductions = Introduction.objects.filter(
+        introduced_on__gte=period.start, introduced_on__lte=period.end
+    )
+    return {
+        "introductions": (_counts(introductions, RESIDENT_LOCALITY), True),
+        "conversations": (_counts(conversations, RESIDENT_LOCALITY), False),
+        "drop_in_sessions": (_counts(sessions, "locality"), False),
+        "drop_in_headcount": (_sums(sessions, "locality", "headcount"), False),
+        "connections_made": (_counts(made, RESIDENT_LOCALITY), True),
+        "connections_kept": (_counts(kept, RESIDENT_LOCALITY), True),
+    }
+
+
+def ilt_counts(period: Period) -> dict[str, tuple[dict[int, int], bool]]:
+    """The ILT itself: organisations that joined, learning cycles started and concluded."""
+    members = Membership.objects.filter(joined_on__gte=period.start, joined_on__lte=period.end)
+    started = LearningCycle.objects.filter(
+        created_at__gte=period.since(), created_at__lt=period.until()
+    )
+    concluded = LearningCycle.objects.filter(
+        concluded_on__gte=period.start, concluded_on__lte=period.end
+    )
+    return {
+        "new_members": (_counts(members, "locality"), False),
+        "learning_started": (_counts(started, "locality"), False),
+        "learning_concluded": (_counts(concluded, "locality"), False),
+    }
+
+
+def introductions_by_source(period: Period) -> dict[int, dict[str, int]]:
+    rows = (
+        Introduction.objects.filter(introduced_on__gte=period.start, introduced_on__lte=period.end)
+        .values_list(RESIDENT_LOCALITY, "source")
+        .annotate(n=CountOf("pk"))
+        .values_list(RESIDENT_LOCALITY, "source", "n")
+    )
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for locality, source, n in rows:
+        found[locality][source] = n
+    return found
+
+
+def wellbeing_changes(period: Period) -> dict[int, tuple[int, dict[str, list[int]]]]:
+    """For people whose latest answers up to the period's end were given in the period and
+    are not their first: per locality, how many, and per question the changes from their
+    first answers (latest minus first, where both were answered)."""
+    answered = WellbeingAnswer.objects.filter(
+        answered_on__gte=period.start, answered_on__lte=period.end
+    ).values("resident")
+    rows = (
+        WellbeingAnswer.objects.filter(resident__in=answered, answered_on__lte=period.end)
+        .order_by("resident", "answered_on", "pk")
+        .values_list("resident", RESIDENT_LOCALITY, *WELLBEING_FIELDS)
+    )
+    by_resident: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_resident[row[0]].append(row)
+    found: dict[int, tuple[int, dict[str, list[int]]]] = {}
+    for answers in by_resident.values():
+        if len(answers) < 2:
+            continue
+        first, latest = answers[0], answers[-1]
+        locality = latest[1]
+        people, changes = found.get(locality, (0, {name: [] for name in WELLBEING_FIELDS}))
+        for i, name in enumerate(WELLBEING_FIELDS, start=2):
+            if first[i] is not None and latest[i] is not None:
+                changes[name].append(latest[i] - first[i])
+        found[locality] = (people + 1, changes)
+    return found
+
+
+def figures(period: Period, localities: Iterable[Locality] | None = None) -> list[Figures]:
+    """The figures of each locality asked for (all, by default) and then the borough's: the
+    whole borough, whichever localities are asked for."""
+    places = list(localities if localities is not None else Locality.objects.order_by("name"))
+    counts = {**lac_counts(period), **ilt_counts(period)}
+    sources = introductions_by_source(period)
+    wellbeing = wellbeing_changes(period)
+    result = []
+    for place in places:
+        figures = Figures(place=place.name, slug=place.slug)
+        for name, (values, identifying) in counts.items():
+            figures.values[name] = Count(values.get(place.pk, 0), identifying)
+        figures.introductions_by_source = _sources(sources.get(place.pk, {}))
+        people, changes = wellbeing.get(place.pk, (0, {n: [] for n in WELLBEING_FIELDS}))
+        figures.values["wellbeing_people"] = Count(people)
+        figures.wellbeing_change = _changes(changes)
+        result.append(figures)
+    borough = Figures(place="Thurrock", slug=BOROUGH)
+    for name, (values, identifying) in counts.items():
+        borough.values[name] = Count(sum(values.values()), identifying)
+    totals: dict[str, int] = defaultdict(int)
+    for per_source in sources.values():
+        for source, n in per_source.items():
+            totals[source] += n
+    borough.introductions_by_source = _sources(totals)
+    every: dict[str, list[int]] = {name: [] for name in WELLBEING_FIELDS}
+    for _, changes in wellbeing.values():
+        for name, values in changes.items():
+            every[name].extend(values)
+    borough.values["wellbeing_people"] = Count(sum(people for people, _ in wellbeing.values()))
+    borough.wellbeing_change = _changes(every)
+    result.append(borough)
+    return result
+
+
+def _sources(counts: Mapping[str, int]) -> dict[str, Count]:
+    return {
+        label: Count(counts.get(value, 0))
+        for value, label in Introduction.Source.choices
+        if counts.get(value)
+    }
+
+
+def _changes(changes: Mapping[str, list[int]]) -> dict[str, Mean]:
+    return {
+        name: Mean(sum(values) / len(values) if values else None, len(values), signed=True)
+        for name, values in changes.items()
+    }
