@@ -66,8 +66,10 @@ def october(grays):
     # only 4 of them (too few to say). One more answered only in October (a first answer).
     for i, rise in enumerate([1, 2, 3, 1, 3]):
         resident = ResidentFactory()
-        WellbeingAnswer.objects.create(resident=resident, answered_on=date(2026, 7, 1),
-                                       worthwhile=4, life_satisfaction=5, recorded_by=lac)  # fmt: skip
+        WellbeingAnswer.objects.create(
+            resident=resident, answered_on=date(2026, 7, 1), worthwhile=4, life_satisfaction=5,
+            recorded_by=lac,
+        )  # fmt: skip
         WellbeingAnswer.objects.create(
             resident=resident, answered_on=date(2026, 10, 9), worthwhile=4 + rise,
             life_satisfaction=None if i == 0 else 7, recorded_by=lac,

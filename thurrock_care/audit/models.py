@@ -45,6 +45,11 @@ class Action(models.TextChoices):
     LEARNING_CYCLE_CHANGED = "learning_cycle_changed", "Changed a learning cycle"
     ASSET_CREATED = "asset_created", "Added a community asset"
     ASSET_CHANGED = "asset_changed", "Changed a community asset"
+    # The evidence: case studies, scrutiny reports, digests.
+    CASE_STUDY_WRITTEN = "case_study_written", "Wrote or changed a case study"
+    CASE_STUDY_PUBLISHED = "case_study_published", "Approved a case study for publication"
+    REPORT_REQUESTED = "report_requested", "Asked for a scrutiny report"
+    DIGEST_BUILT = "digest_built", "Built a monthly digest"
 
 
 class Event(models.Model):

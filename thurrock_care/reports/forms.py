@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from localities.models import Locality
 from thurrock_care.forms import date_field
+from thurrock_care.reports.models import CaseStudy
 from thurrock_care.reports.periods import Period
+from thurrock_care.submissions.forms import SubmissionKeyField
+from thurrock_care.versions import VersionField
 
 LONGEST = timedelta(days=5 * 366)
 
@@ -82,3 +85,39 @@ class FiguresForm(forms.Form):
     def chosen_localities(self) -> QuerySet[Locality]:
         chosen = self.cleaned_data.get("localities")
         return chosen.order_by("name") if chosen else Locality.objects.order_by("name")
+
+
+class ReportForm(FiguresForm):
+    """Asking for a scrutiny report: the period and localities, once per submission."""
+
+    submission_key = SubmissionKeyField()
+
+
+class CaseStudyForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+    resident = forms.CharField(
+        label="The record number of the resident it is about",
+        max_length=20,
+        help_text="For example TC000123. It is never shown with the case study; it is used to "
+        "check that nothing in it identifies them.",
+        error_messages={"required": "Enter the record number of the resident it is about"},
+    )
+
+    class Meta:
+        model = CaseStudy
+        fields = ["title", "story"]
+        labels = {"story": "What happened, and what changed for them"}
+        help_texts = {"story": "Leave out their name, date of birth, NHS number and postcode."}
+        widgets = {"story": forms.Textarea(attrs={"rows": 10})}
+        error_messages = {"title": {"required": "Give the case study a title"},
+                          "story": {"required": "Write what happened"}}  # fmt: skip
+
+
+class EditCaseStudyForm(CaseStudyForm):
+    submission_key = None  # type: ignore[assignment]
+    resident = None  # type: ignore[assignment]
+    version = VersionField()
+
+
+class PublishForm(forms.Form):
+    version = VersionField()
