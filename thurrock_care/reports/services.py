@@ -132,22 +132,3 @@ def request_report(
     return submissions.once(
         key=submission_key, by=by, model=ScrutinyReport, payload=payload, create=create
     )
-
-
-def report_progress(report: ScrutinyReport, *, progress: int, stage: str) -> None:
-    """Where the build has got to, visible at once (outside any longer transaction)."""
-    ScrutinyReport.objects.filter(pk=report.pk).update(
-        status=ScrutinyReport.Status.RUNNING, progress=progress, stage=stage
-    )
-
-
-def finish_report(report: ScrutinyReport, *, pdf: bytes | None, pages: int | None) -> None:
-    done = pdf is not None
-    ScrutinyReport.objects.filter(pk=report.pk).update(
-        status=ScrutinyReport.Status.DONE if done else ScrutinyReport.Status.FAILED,
-        progress=100 if done else report.progress,
-        stage="Ready to download" if done else "Something went wrong: ask for it again",
-        pdf=pdf,
-        pages=pages,
-        finished_at=timezone.now(),
-    )

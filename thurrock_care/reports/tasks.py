@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from thurrock_care.reports import scrutiny, services
+from thurrock_care.reports import scrutiny
 from thurrock_care.reports.models import ScrutinyReport
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,6 @@ def build_scrutiny_report(report_id: int) -> str:
     except Exception:  # a report that cannot be built says so on its page, and is logged
         log.exception("Scrutiny report %s could not be built", report_id)
         report.refresh_from_db()
-        services.finish_report(report, pdf=None, pages=None)
+        scrutiny.finish(report, pdf=None, pages=None)
         return "failed"
     return "done"
