@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict:
         ("Community assets", reverse("assets:list")),
         ("Learning", reverse("learning:list")),
     ]
+    if access.sees_reports(user):
+        items.append(("Figures", reverse("reports:dashboard")))
     if access.sees_administration(user):
         items.append(("Administration", reverse("admin:index")))
     items.append(("Notifications", reverse("notifications:list")))

@@ -42,6 +42,15 @@ class Period:
         return cls(start, end, f"{start:%-d %B %Y} to {end:%-d %B %Y}")
 
     @property
+    def short_label(self) -> str:
+        """For a chart's axis: "Nov 2026", "Oct to Dec 2026", "2026"."""
+        if self.is_month:
+            return f"{self.start:%b %Y}"
+        if self == Period.quarter(self.start):
+            return f"{self.start:%b} to {self.end:%b %Y}"
+        return self.label
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 

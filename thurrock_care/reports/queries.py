@@ -43,10 +43,10 @@ def with_trends(period: Period, localities: Iterable[Locality]) -> list[dict[str
         series = {label: [None if v.suppressed else v.value for v in values]  # type: ignore[misc]
                   for label, values in rows}  # fmt: skip
         title = f"{figures.place}: the last {TREND_PERIODS} periods"
-        tick = [p.label for p in periods]
+        ticks, short = [p.label for p in periods], [p.short_label for p in periods]
         result.append({
             "figures": figures,
-            "trend": Trend(tick, rows, charts.trend(title, tick, series)),
+            "trend": Trend(ticks, rows, charts.trend(title, short, series)),
             "previous": history[-2][index],
         })  # fmt: skip
     return result
@@ -68,3 +68,21 @@ def measures(
             row["delta"] = abs(delta)
         rows.append(row)
     return rows
+
+
+def overview(places: list[dict[str, Any]]) -> dict[str, Any]:
+    """One table of every figure (rows) for every place (columns), the borough last, with the
+    borough's change since the period before."""
+    borough = places[-1]
+    changes = {row["name"]: row for row in measures(borough["figures"], borough["previous"])}
+    return {
+        "places": [place["figures"].place for place in places],
+        "rows": [
+            {
+                "label": label,
+                "values": [place["figures"].values[name].shown() for place in places],
+                "change": changes[name],
+            }
+            for name, label in metrics.MEASURES
+        ],
+    }

@@ -52,7 +52,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         places = queries.with_trends(period, form.chosen_localities())
         for place in places:
             place["measures"] = queries.measures(place["figures"], place["previous"])
-        context.update(period=period, places=places, query=request.GET.urlencode())
+        context.update(period=period, places=places, overview=queries.overview(places),
+                       query=request.GET.urlencode())  # fmt: skip
     return render(request, "reports/dashboard.html", context, status=400 if form.errors else 200)
 
 

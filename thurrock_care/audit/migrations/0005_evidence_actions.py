@@ -4,15 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_sign_in_changes'),
+        ("audit", "0004_sign_in_changes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('viewed', 'Viewed the record'), ('opened_from_search', 'Opened from search results'), ('searched', 'Searched'), ('created', 'Created the record'), ('changed', 'Changed the record'), ('status_changed', 'Marked as moved away or died'), ('consent_recorded', 'Recorded consent'), ('exported', 'Exported'), ('break_glass', 'Break-glass access'), ('break_glass_reviewed', 'Reviewed break-glass access'), ('merged', 'Merged a duplicate record'), ('unmerged', 'Reversed a merge'), ('duplicate_reviewed', 'Reviewed a possible duplicate'), ('account_invited', 'Invited a person to an account'), ('invitation_sent', 'Sent an invitation again'), ('email_confirmed', 'Confirmed their e-mail address'), ('password_changed', 'Chose a new password'), ('authenticator_added', 'Set up two-factor authentication'), ('authenticator_removed', 'Removed two-factor authentication'), ('recovery_codes_renewed', 'Made new recovery codes'), ('account_changed', 'Changed an account'), ('mfa_reset', 'Reset two-factor authentication'), ('api_token_issued', 'Issued an API token'), ('api_token_revoked', 'Revoked an API token'), ('organisation_created', 'Added an organisation'), ('organisation_changed', 'Changed an organisation'), ('membership_added', 'Added an organisation to an ILT'), ('membership_ended', 'Removed an organisation from an ILT'), ('join_requested', 'Asked to join an ILT'), ('join_approved', 'Approved a request to join'), ('join_declined', 'Declined a request to join'), ('meeting_created', 'Added an ILT meeting'), ('meeting_changed', 'Changed an ILT meeting'), ('action_item_added', 'Added an ILT action'), ('action_item_done', 'Marked an ILT action done'), ('learning_cycle_created', 'Added a learning cycle'), ('learning_cycle_changed', 'Changed a learning cycle'), ('asset_created', 'Added a community asset'), ('asset_changed', 'Changed a community asset'), ('case_study_written', 'Wrote or changed a case study'), ('case_study_published', 'Approved a case study for publication'), ('report_requested', 'Asked for a scrutiny report'), ('digest_built', 'Built a monthly digest')], max_length=30),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed", "Viewed the record"),
+                    ("opened_from_search", "Opened from search results"),
+                    ("searched", "Searched"),
+                    ("created", "Created the record"),
+                    ("changed", "Changed the record"),
+                    ("status_changed", "Marked as moved away or died"),
+                    ("consent_recorded", "Recorded consent"),
+                    ("exported", "Exported"),
+                    ("break_glass", "Break-glass access"),
+                    ("break_glass_reviewed", "Reviewed break-glass access"),
+                    ("merged", "Merged a duplicate record"),
+                    ("unmerged", "Reversed a merge"),
+                    ("duplicate_reviewed", "Reviewed a possible duplicate"),
+                    ("account_invited", "Invited a person to an account"),
+                    ("invitation_sent", "Sent an invitation again"),
+                    ("email_confirmed", "Confirmed their e-mail address"),
+                    ("password_changed", "Chose a new password"),
+                    ("authenticator_added", "Set up two-factor authentication"),
+                    ("authenticator_removed", "Removed two-factor authentication"),
+                    ("recovery_codes_renewed", "Made new recovery codes"),
+                    ("account_changed", "Changed an account"),
+                    ("mfa_reset", "Reset two-factor authentication"),
+                    ("api_token_issued", "Issued an API token"),
+                    ("api_token_revoked", "Revoked an API token"),
+                    ("organisation_created", "Added an organisation"),
+                    ("organisation_changed", "Changed an organisation"),
+                    ("membership_added", "Added an organisation to an ILT"),
+                    ("membership_ended", "Removed an organisation from an ILT"),
+                    ("join_requested", "Asked to join an ILT"),
+                    ("join_approved", "Approved a request to join"),
+                    ("join_declined", "Declined a request to join"),
+                    ("meeting_created", "Added an ILT meeting"),
+                    ("meeting_changed", "Changed an ILT meeting"),
+                    ("action_item_added", "Added an ILT action"),
+                    ("action_item_done", "Marked an ILT action done"),
+                    ("learning_cycle_created", "Added a learning cycle"),
+                    ("learning_cycle_changed", "Changed a learning cycle"),
+                    ("asset_created", "Added a community asset"),
+                    ("asset_changed", "Changed a community asset"),
+                    ("case_study_written", "Wrote or changed a case study"),
+                    ("case_study_published", "Approved a case study for publication"),
+                    ("report_requested", "Asked for a scrutiny report"),
+                    ("digest_built", "Built a monthly digest"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
