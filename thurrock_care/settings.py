@@ -361,6 +361,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "introductions.tasks.remind_follow_ups",
         "schedule": crontab(minute="*/15"),  # follow-ups due today: once each (dedupe key)
     },
+    "monthly-ilt-digests": {
+        "task": "thurrock_care.reports.tasks.build_monthly_digests",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),  # UTC: 06:00 or 07:00 in the UK
+    },
     "forget-old-submissions": {
         "task": "thurrock_care.submissions.tasks.forget_old_submissions",
         "schedule": crontab(hour=3, minute=17),

@@ -99,3 +99,38 @@ class ScrutinyReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DigestQuerySet(models.QuerySet["Digest"]):
+    def readable_by(self, user: User) -> DigestQuerySet:
+        """A locality's members (those who work in it) and those who see every locality."""
+        if access.sees_every_locality(user):
+            return self.all()
+        return self.filter(locality__in=Locality.objects.worked_in_by(user))
+
+
+class Digest(models.Model):
+    """A locality's monthly digest: the month's figures with the change since the month
+    before, and what changed in its ILT. One per locality and month (a rebuild replaces it)."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="digests")
+    month = models.DateField(help_text="The first day of the month it is about.")
+    figures = models.JSONField(default=list)  # [{name, label, shown, change, delta}]
+    changes = models.JSONField(default=dict)  # {"new_members": [...], "learning_concluded": [...]}
+    pdf = models.BinaryField(editable=False)
+    built_at = models.DateTimeField()
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "locality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["locality", "month"], name="one_digest_a_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="digest_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.locality} digest, {self.month:%B %Y}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from celery import shared_task
 
-from thurrock_care.reports import scrutiny
+from localities.models import Locality
+from thurrock_care.reports import digests, scrutiny
 from thurrock_care.reports.models import ScrutinyReport
 
 log = logging.getLogger(__name__)
@@ -25,3 +27,14 @@ def build_scrutiny_report(report_id: int) -> str:
         scrutiny.finish(report, pdf=None, pages=None)
         return "failed"
     return "done"
+
+
+@shared_task
+def build_monthly_digests(month: str | None = None) -> int:
+    """On the first of each month (beat), every locality's digest for the month before.
+    `month` (YYYY-MM-DD, its first day) is for tests and for building one again by hand."""
+    first = date.fromisoformat(month) if month else digests.last_month()
+    for locality in Locality.objects.order_by("name"):
+        digests.build_digest(locality=locality, month=first)
+        digests.send_digest(locality=locality, month=first)
+    return Locality.objects.count()

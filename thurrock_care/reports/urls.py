@@ -14,4 +14,8 @@ urlpatterns = [
     path("case-studies/<int:pk>/", views.case_study_detail, name="case_study"),
     path("case-studies/<int:pk>/edit/", views.case_study_edit, name="case_study_edit"),
     path("case-studies/<int:pk>/publish/", views.case_study_publish, name="case_study_publish"),
+    path("digests/", views.digest_list, name="digests"),
+    path("digests/<int:pk>/", views.digest_detail, name="digest"),
+    path("digests/<int:pk>/digest.pdf", views.digest_pdf, name="digest_pdf"),
+    path("digests/<int:pk>/rebuild/", views.digest_rebuild, name="digest_rebuild"),
 ]

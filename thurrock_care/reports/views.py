@@ -13,12 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from localities.models import Resident
+from localities.models import Locality, Resident
 from thurrock_care import access, submissions
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.pages import page_of
-from thurrock_care.reports import anonymity, exports, queries, services
+from thurrock_care.reports import anonymity, digests, exports, queries, services
 from thurrock_care.reports.forms import (
     CaseStudyForm,
     EditCaseStudyForm,
@@ -26,7 +26,8 @@ from thurrock_care.reports.forms import (
     PublishForm,
     ReportForm,
 )
-from thurrock_care.reports.models import CaseStudy, ScrutinyReport
+from thurrock_care.reports.models import CaseStudy, Digest, ScrutinyReport
+from thurrock_care.reports.periods import Period
 from thurrock_care.submissions.forms import keep_typed_after_reuse
 from thurrock_care.versions import CONFLICT_STATUS, EditConflict, keep_typed_after_conflict
 
@@ -237,3 +238,62 @@ def case_study_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The case study is approved for publication.")
     return redirect("reports:case_study", pk=pk)
+
+
+# --- Monthly digests -------------------------------------------------------------------------
+
+
+@login_required
+def digest_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The digests of the localities this user works in (all, for those who see them all);
+    `?locality=` for one."""
+    digests = Digest.objects.readable_by(request.user).select_related("locality").defer("pdf")
+    slug = request.GET.get("locality", "")
+    if slug:
+        digests = digests.filter(locality__slug=slug[:50])
+    return render(request, "reports/digest_list.html", {"page": page_of(request, digests)})
+
+
+def _digest(request: AuthenticatedRequest, pk: int) -> Digest:
+    return get_object_or_404(
+        Digest.objects.readable_by(request.user).select_related("locality").defer("pdf"), pk=pk
+    )
+
+
+@login_required
+def digest_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    digest = _digest(request, pk)
+    context = {
+        "digest": digest,
+        "locality": digest.locality,
+        "period": Period.month(digest.month),
+        "figures": digest.figures,
+        "changes": digest.changes,
+        "sources": digest.changes.get("sources", {}),
+        "can_rebuild": Locality.objects.coordinated_by(request.user)
+        .filter(pk=digest.locality_id)
+        .exists(),
+    }
+    return render(request, "reports/digest_detail.html", context)
+
+
+@login_required
+def digest_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    digest = _digest(request, pk)
+    pdf = Digest.objects.values_list("pdf", flat=True).get(pk=digest.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    name = f"ilt-digest-{digest.locality.slug}-{digest.month:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def digest_rebuild(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A coordinator of its locality builds it again from today's records (audited)."""
+    digest = _digest(request, pk)
+    if not Locality.objects.coordinated_by(request.user).filter(pk=digest.locality_id).exists():
+        raise Http404
+    digests.build_digest(locality=digest.locality, month=digest.month, by=request.user)
+    messages.success(request, "The digest has been built again from today's records.")
+    return redirect("reports:digest", pk=pk)

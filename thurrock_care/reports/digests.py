@@ -1,0 +1,89 @@
+"""The monthly ILT digest: for each locality, the month's figures with the change since the
+month before, and a short list of what changed in its ILT (organisations that joined,
+learning cycles concluded); stored once per locality and month (a PostgreSQL upsert on the
+unique pair, so building it twice, even at once, leaves one), with its PDF."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from localities.models import LearningCycle, Locality, Membership
+from thurrock_care.accounts.models import User
+from thurrock_care.audit.models import Action
+from thurrock_care.audit.services import record
+from thurrock_care.reports import metrics, queries
+from thurrock_care.reports.models import Digest
+from thurrock_care.reports.periods import Period
+
+
+def last_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def what_changed(locality: Locality, period: Period) -> dict[str, list[str]]:
+    joined = Membership.objects.filter(
+        locality=locality, joined_on__gte=period.start, joined_on__lte=period.end
+    ).order_by("organisation__name")
+    concluded = LearningCycle.objects.filter(
+        locality=locality, concluded_on__gte=period.start, concluded_on__lte=period.end
+    ).order_by("concluded_on", "pk")
+    return {
+        "new_members": [m.organisation.name for m in joined.select_related("organisation")],
+        "learning_concluded": [cycle.question for cycle in concluded],
+    }
+
+
+def contents(locality: Locality, month: date) -> dict[str, Any]:
+    period = Period.month(month)
+    [now, _] = metrics.figures(period, [locality])
+    [before, _] = metrics.figures(period.previous(), [locality])
+    return {
+        "period": period,
+        "figures": queries.measures(now, before),
+        "sources": {label: count.shown() for label, count in now.introductions_by_source.items()},
+        "wellbeing": [(label, mean.shown()) for label, mean in now.wellbeing_rows()],
+        "changes": what_changed(locality, period),
+    }
+
+
+def render_pdf(locality: Locality, built: dict[str, Any]) -> bytes:
+    from weasyprint import HTML  # imported here: slow to load, and only PDFs need it
+
+    html = render_to_string("pdf/digest.html", {"locality": locality, **built,
+                                                "generated_on": timezone.localtime()})  # fmt: skip
+    return HTML(string=html).write_pdf(pdf_tags=True)
+
+
+@transaction.atomic
+def build_digest(*, locality: Locality, month: date, by: User | None = None) -> Digest:
+    """Build (or rebuild: it replaces the stored one) a locality's digest for a month. `by`:
+    the coordinator who asked for it again; None when the schedule builds it."""
+    month = month.replace(day=1)
+    built = contents(locality, month)
+    pdf = render_pdf(locality, built)
+    [digest] = Digest.objects.bulk_create(
+        [Digest(locality=locality, month=month, figures=built["figures"],
+                changes={**built["changes"], "sources": built["sources"],
+                         "wellbeing": built["wellbeing"]},
+                pdf=pdf, built_at=timezone.now(), built_by=by)],
+        update_conflicts=True,
+        unique_fields=["locality", "month"],
+        update_fields=["figures", "changes", "pdf", "built_at", "built_by"],
+    )  # fmt: skip
+    digest = Digest.objects.defer("pdf").get(locality=locality, month=month)
+    record(actor=by, action=Action.DIGEST_BUILT, subject=digest,
+           details={"locality": locality.slug, "month": f"{month:%Y-%m}",
+                    "rebuilt": by is not None})  # fmt: skip
+    return digest
+
+
+def send_digest(*, locality: Locality, month: date) -> int:
+    """Tell the locality's members who opted in (by e-mail, with the PDF): once each per
+    digest, however often it is sent (the notification's de-duplication key)."""
+    return 0  # e-mail added with the notifications' attachments (see below)
