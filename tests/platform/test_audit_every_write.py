@@ -45,11 +45,13 @@ from tests.factories import (
 from thurrock_care.accounts import services as account_services
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
+from thurrock_care.reports import services as reports
+from thurrock_care.reports.periods import Period
 
 pytestmark = pytest.mark.django_db
 
 LAC = [lac_introductions, lac_conversations, lac_drop_ins, lac_wellbeing]
-MODULES = [places, ilt, residents, account_services, *LAC]
+MODULES = [places, ilt, residents, account_services, *LAC, reports]
 
 # Functions in those modules that write nothing (reads that help a write).
 READS = {"find_for_break_glass"}
@@ -400,7 +402,33 @@ WRITES: dict[str, Write] = {
         lambda by, grays: A.revoke_api_token(user=UserFactory(), by=by),
         [Action.API_TOKEN_REVOKED],
     ),
+    "write_case_study": Write(
+        lambda by, grays: case_study(by),
+        [Action.CASE_STUDY_WRITTEN],
+    ),
+    "change_case_study": Write(
+        lambda by, grays: reports.change_case_study(
+            study=case_study(by), by=by, version=1, title="Home again", story="A good ending."
+        ),
+        [Action.CASE_STUDY_WRITTEN, Action.CASE_STUDY_WRITTEN],
+    ),
+    "publish_case_study": Write(
+        lambda by, grays: reports.publish_case_study(study=case_study(by), by=by, version=1),
+        [Action.CASE_STUDY_WRITTEN, Action.CASE_STUDY_PUBLISHED],
+    ),
+    "request_report": Write(
+        lambda by, grays: reports.request_report(
+            by=by, period=Period.month(timezone.localdate()), localities=[grays]
+        ),
+        [Action.REPORT_REQUESTED],
+    ),
 }
+
+
+def case_study(by):
+    return reports.write_case_study(
+        by=by, resident=ResidentFactory(), title="Home", story="Home from hospital."
+    )
 
 
 def write_services() -> set[str]:
