@@ -35,7 +35,9 @@ class WorkerOutboxBackend(BaseEmailBackend):
         for message in email_messages:
             sent = {"to": message.to, "subject": message.subject, "body": message.body}
             path = directory / f"{time.time_ns()}.json"
-            path.write_text(json.dumps(sent))
+            partial = path.with_suffix(".partial")  # renamed once whole: a reader never
+            partial.write_text(json.dumps(sent))  # sees a message half written
+            partial.replace(path)
         return len(email_messages)
 
 

@@ -232,6 +232,12 @@ WRITES: dict[str, Write] = {
         ),
         [Action.CHANGED, Action.CHANGED],
     ),
+    "cancel_drop_in": Write(
+        lambda by, grays: S.cancel_drop_in(
+            session=drop_in(by, grays), by=by, version=1, reason="The venue is closed"
+        ),
+        [Action.CHANGED, Action.CHANGED],  # planned, then cancelled
+    ),
     "start_drop_in": Write(
         lambda by, grays: S.start_drop_in(session=drop_in(by, grays), by=by),
         [Action.CHANGED, Action.CHANGED],

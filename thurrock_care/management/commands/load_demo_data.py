@@ -86,6 +86,9 @@ ASSETS = [
     ("Corringham Men's Shed", CommunityAsset.Kind.MICRO_ENTERPRISE, "Corringham",
      "Woodwork, repairs and a cup of tea.", "Tuesdays and Thursdays 10am to 3pm",
      "Corringham allotments", "Free"),
+    ("Grays Lunch Club", CommunityAsset.Kind.LUNCH_CLUB, "Grays",
+     "A hot lunch, a quiz and company.", "Thursdays 12pm to 2pm",
+     "Thameside Complex, Orsett Road", "£4"),
     ("Grays Library Drop-in", CommunityAsset.Kind.DROP_IN_VENUE, "Grays",
      "Talk to a Local Area Coordinator, no appointment needed.", "Mondays 10am to 12pm",
      "Grays Library, Orsett Road", "Free"),
@@ -314,10 +317,8 @@ def load_demo_local_area_coordination(
             how_we_met=Conversation.HowWeMet.HOME_VISIT,
             what_matters="Feels lonely since Dennis died. Misses cooking for people.",
             strengths="A wonderful cook; knows everyone on her road.",
-            next_steps="Try the Purfleet Lunch Club together.",
-            connections=[
-                NewConnection(asset=CommunityAsset.objects.get(name="Purfleet Lunch Club"))
-            ],
+            next_steps="Try the Grays Lunch Club together.",
+            connections=[NewConnection(asset=CommunityAsset.objects.get(name="Grays Lunch Club"))],
         )
         conversations.log_conversation(
             resident=siobhan,
