@@ -55,6 +55,16 @@ def _check_worker() -> dict:
 HEALTH_CHECKS = {"database": _check_database, "redis": _check_redis, "worker": _check_worker}
 
 
+def _bank_holidays_warning() -> str | None:
+    from mdt.working_days import holiday_warning
+
+    return holiday_warning()
+
+
+# Things that do not make the service unhealthy but need someone to act: shown to everyone.
+HEALTH_WARNINGS = [_bank_holidays_warning]
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -72,6 +82,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
     healthy = all(check["ok"] for check in checks.values())
     body: dict[str, object] = {"status": "ok" if healthy else "unavailable"}
+    warnings = []
+    for warn in HEALTH_WARNINGS:
+        try:
+            warning = warn()
+        except Exception:
+            logger.exception("Health warning %r failed", warn.__name__)
+            continue
+        if warning:
+            warnings.append(warning)
+    if warnings:
+        body["warnings"] = warnings
     if request.user.is_authenticated and access.sees_system_health(request.user):
         body["checks"] = checks
     return JsonResponse(body, status=200 if healthy else 503)
