@@ -361,7 +361,8 @@ def add_action(
     submission_key: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> MdtAction:
-    if mdt.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
+    current = Mdt.objects.filter(pk=mdt.pk).values_list("status", flat=True).first()
+    if current not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
         raise ValidationError("Add actions to a meeting that has a confirmed time.")
     if owner_person is not None and owner_person.organisation_id != owner_organisation.id:
         raise ValidationError("The person who owns it works for another organisation.")
@@ -412,6 +413,7 @@ def update_action(
 def close_mdt(
     *, mdt: Mdt, by: User, outcome: str, version: int, request: HttpRequest | None = None
 ) -> Mdt:
+    mdt = Mdt.objects.select_for_update().get(pk=mdt.pk)
     if mdt.status != Mdt.Status.ACTIONS:
         raise ValidationError("Close an MDT once its meeting is recorded.")
     if mdt.actions.filter(status=MdtAction.Status.OPEN).exists():
@@ -430,6 +432,7 @@ def close_mdt(
 def reopen_mdt(
     *, mdt: Mdt, by: User, reason: str, version: int, request: HttpRequest | None = None
 ) -> Mdt:
+    mdt = Mdt.objects.select_for_update().get(pk=mdt.pk)
     if mdt.status != Mdt.Status.CLOSED:
         raise ValidationError("Only a closed MDT can be reopened.")
     if not reason.strip():
