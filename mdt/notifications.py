@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -161,6 +162,14 @@ def tell_meeting(
 
 # --- Reminders (beat tasks) ---------------------------------------------------------------
 
+
+def _remind(sent: list[Notification], **kwargs: Any) -> None:
+    """Notify, unless this occasion (its key) was notified before: a reminder run again
+    sends nothing, and returns only what it sent now."""
+    if not Notification.objects.filter(dedupe_key=kwargs["dedupe_key"]).exists():
+        sent.append(notify(**kwargs))
+
+
 CHASE_AFTER = (0.25, 0.5, 0.75)  # chase at these shares of the time between invite and deadline
 
 
@@ -190,22 +199,21 @@ def chase_invitees(*, now: datetime | None = None) -> list[Notification]:
         kind = AVAILABILITY_URGENT if mdt.is_urgent else AVAILABILITY
         with transaction.atomic():
             for member in members([invitation.organisation_id]):
-                sent.append(
-                    notify(
-                        recipient=member,
-                        kind=kind.name,
-                        subject=f"{_title(mdt)}: still waiting for {invitation.organisation.name}",
-                        body=(
-                            f"{_title(mdt)} needs to meet by {_when(mdt.deadline)}. Your "
-                            f"organisation has not said which times it can make yet."
-                        ),
-                        link=tokens.link(invitation),
-                        dedupe_key=(
-                            f"mdt_chaser:{invitation.pk}:{invitation.link_nonce.hex}:"
-                            f"{point}:{member.pk}"
-                        ),
-                        due_at=now,
-                    )
+                _remind(
+                    sent,
+                    recipient=member,
+                    kind=kind.name,
+                    subject=f"{_title(mdt)}: still waiting for {invitation.organisation.name}",
+                    body=(
+                        f"{_title(mdt)} needs to meet by {_when(mdt.deadline)}. Your "
+                        f"organisation has not said which times it can make yet."
+                    ),
+                    link=tokens.link(invitation),
+                    dedupe_key=(
+                        f"mdt_chaser:{invitation.pk}:{invitation.link_nonce.hex}:"
+                        f"{point}:{member.pk}"
+                    ),
+                    due_at=now,
                 )
     return sent
 
@@ -251,16 +259,15 @@ def remind_actions(*, now: datetime | None = None) -> list[Notification]:
         when = f"overdue since {action.due_on:%-d %B}" if overdue else "due tomorrow"
         with transaction.atomic():
             for owner in _action_owners(action, by_org):
-                sent.append(
-                    notify(
-                        recipient=owner,
-                        kind=kind.name,
-                        subject=f"{_title(action.mdt)}: an action is {when}",
-                        body=f"Action from {_title(action.mdt)}, {when}: {action.what}",
-                        link=reverse("mdt:action", args=[action.pk]),
-                        dedupe_key=f"mdt_action:{action.pk}:{kind.name}:{today}:{owner.pk}",
-                        due_at=now,
-                    )
+                _remind(
+                    sent,
+                    recipient=owner,
+                    kind=kind.name,
+                    subject=f"{_title(action.mdt)}: an action is {when}",
+                    body=f"Action from {_title(action.mdt)}, {when}: {action.what}",
+                    link=reverse("mdt:action", args=[action.pk]),
+                    dedupe_key=f"mdt_action:{action.pk}:{kind.name}:{today}:{owner.pk}",
+                    due_at=now,
                 )
     return sent
 
@@ -290,16 +297,15 @@ def summarise_overdue(*, now: datetime | None = None) -> list[Notification]:
     for locality_id, count in sorted(counts.items()):
         coordinators = User.objects.filter(access.coordinators_of(locality_id)).order_by("pk")
         for coordinator in coordinators:
-            sent.append(
-                notify(
-                    recipient=coordinator,
-                    kind=OVERDUE_SUMMARY.name,
-                    subject=f"{count} MDT action{'s' if count != 1 else ''} overdue in "
-                    f"{names[locality_id]}",
-                    body="The MDT board lists them, with their owners.",
-                    link=reverse("mdt:board") + f"?locality={locality_id}",
-                    dedupe_key=f"mdt_overdue_summary:{locality_id}:{today}:{coordinator.pk}",
-                    due_at=now,
-                )
+            _remind(
+                sent,
+                recipient=coordinator,
+                kind=OVERDUE_SUMMARY.name,
+                subject=f"{count} MDT action{'s' if count != 1 else ''} overdue in "
+                f"{names[locality_id]}",
+                body="The MDT board lists them, with their owners.",
+                link=reverse("mdt:board") + f"?locality={locality_id}",
+                dedupe_key=f"mdt_overdue_summary:{locality_id}:{today}:{coordinator.pk}",
+                due_at=now,
             )
     return sent
