@@ -106,7 +106,7 @@ def ask_availability(*, mdt: Mdt, invitations: list[Invitation]) -> list[Notific
     by_org = defaultdict(list)
     for member in members([invitation.organisation_id for invitation in invitations]):
         by_org[member.organisation_id].append(member)
-    sent = []
+    sent: list[Notification] = []
     for invitation in invitations:
         for member in by_org[invitation.organisation_id]:
             sent.append(
@@ -140,7 +140,7 @@ def tell_meeting(
     organisation_ids = list(mdt.invitations.values_list("organisation_id", flat=True))
     recipients = {member.pk: member for member in members(organisation_ids)}
     recipients.setdefault(mdt.requested_by_id, mdt.requested_by)
-    sent = []
+    sent: list[Notification] = []
     for member in recipients.values():
         key = f"mdt_meeting:{mdt.pk}:{occasion}:{member.pk}"
         CalendarAttachment.objects.get_or_create(
@@ -184,7 +184,7 @@ def chase_invitees(*, now: datetime | None = None) -> list[Notification]:
         .prefetch_related("mdt__slots", "responses")
         .order_by("pk")
     )
-    sent = []
+    sent: list[Notification] = []
     for invitation in waiting[:BATCH]:
         mdt = invitation.mdt
         slots = {slot.pk for slot in mdt.slots.all()}
@@ -252,7 +252,7 @@ def remind_actions(*, now: datetime | None = None) -> list[Notification]:
     by_org = defaultdict(list)
     for member in members(sorted({a.owner_organisation_id for a in actions})):
         by_org[member.organisation_id].append(member)
-    sent = []
+    sent: list[Notification] = []
     for action in actions:
         overdue = action.due_on < today
         kind = ACTION_OVERDUE if overdue else ACTION_DUE
@@ -293,7 +293,7 @@ def summarise_overdue(*, now: datetime | None = None) -> list[Notification]:
     ):
         counts[locality_id] += 1
         names[locality_id] = name
-    sent = []
+    sent: list[Notification] = []
     for locality_id, count in sorted(counts.items()):
         coordinators = User.objects.filter(access.coordinators_of(locality_id)).order_by("pk")
         for coordinator in coordinators:
