@@ -146,6 +146,8 @@ def propose_slots(
         raise ValidationError("Choose at least one new time.")
     if any(moment <= now for moment in wanted):
         raise ValidationError("Propose times in the future.")
+    if any(moment > now + timedelta(days=366) for moment in wanted):
+        raise ValidationError("Propose times within the next year.")
     if len(existing) + len(wanted) > MAX_SLOTS:
         raise ValidationError(f"An MDT can have at most {MAX_SLOTS} proposed times.")
     slots = Slot.objects.bulk_create(
