@@ -73,7 +73,13 @@ def mdt_page(mdt: Mdt, user: User) -> dict[str, Any]:
         ),
         actions=list(mdt.actions.select_related("owner_organisation", "owner_person")),
         earlier_actions=earlier_open_actions(mdt),
-        picks=recommend.quick_picks(now=now, deadline=mdt.deadline, known=working_days.holidays())
+        picks=[
+            pick
+            for pick in recommend.quick_picks(
+                now=now, deadline=mdt.deadline, known=working_days.holidays()
+            )
+            if pick not in {slot.starts_at for slot in context["slots"]}
+        ]
         if mdt.is_finding_time
         else [],
         now=now,

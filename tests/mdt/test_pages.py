@@ -72,6 +72,8 @@ def test_propose_answer_recommend_confirm(client, s, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("mdt:propose", args=[mdt.pk]), {"quick": picks})
     assert response.status_code == 302
+    offered = _quick_values(client.get(reverse("mdt:detail", args=[mdt.pk])).text)
+    assert not set(picks) & set(offered)  # proposed times are not offered again
     first, *rest = list(mdt.slots.all())
     # Housing answers in the app.
     client.force_login(s.housing_partner)
