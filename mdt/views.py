@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from localities.models import Locality, Resident
 from mdt import forms, gates, queries, services, tokens
 from mdt.models import Mdt, MdtAction, MeetingRecord, Response
-from thurrock_care import submissions
+from thurrock_care import ratelimit, submissions
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.submissions.forms import keep_typed_after_reuse
@@ -362,6 +362,9 @@ def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def availability(request: HttpRequest, token: str) -> HttpResponse:
     """Answer an MDT's times from the e-mailed link: only initials, locality and the times.
     Anything wrong with the token is a plain 404, the same as no such page."""
+    if not ratelimit.consume(request, action="mdt_availability"):
+        # Whatever the token: the same answer, so a guesser learns nothing.
+        return render(request, "mdt/availability_limited.html", status=429)
     invitation = tokens.invitation_for(token)
     if invitation is None:
         raise Http404

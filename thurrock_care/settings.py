@@ -146,6 +146,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 RATE_LIMITS = {
     "join_request": "10/h/ip,5/h/key",  # key: the contact e-mail address
     "break_glass": "10/h/key",  # key: the user's id
+    "mdt_availability": "120/h/ip",  # the MDT availability link, used without an account
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 

@@ -132,3 +132,14 @@ def test_bad_answers_are_a_clear_message_not_a_500(client, s):
     response = client.post(url, {f"slot_{slot.pk}": "delegate"})
     assert "Say who will come instead" in response.text
     assert not Response.objects.exists()
+
+
+def test_too_many_attempts_from_one_address_are_refused_whatever_the_token(client, s, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "mdt_availability": "3/h/ip"}
+    mdt = request(s)
+    with_slots(s, mdt, 3)
+    good = link_for(mdt, s.fire)
+    for _ in range(3):
+        client.get("/mdt/availability/guess/")
+    assert client.get(good).status_code == 429
+    assert client.get("/mdt/availability/guess/").status_code == 429

@@ -250,3 +250,64 @@ def test_a_double_submitted_action_makes_one(s):
                   owner_person=None, due_on=timezone.localdate(), submission_key=key)  # fmt: skip
     assert services.add_action(**kwargs).pk == services.add_action(**kwargs).pk
     assert MdtAction.objects.count() == 1
+
+
+def test_every_write_records_exactly_one_audit_entry(s):
+    def one_entry(call):
+        before = Event.objects.count()
+        result = call()
+        assert Event.objects.count() == before + 1, call
+        return result
+
+    mdt = one_entry(lambda: request(s))
+    first, second = one_entry(lambda: with_slots(s, mdt, 3, 5))
+    invitation = Invitation.objects.get(mdt=mdt, organisation=s.housing)
+    one_entry(
+        lambda: services.answer_slots(
+            invitation=invitation,
+            by=None,
+            via_link=True,
+            answers=[services.Answer(slot=first, answer="can")],
+        )
+    )
+    one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    one_entry(lambda: services.reschedule(mdt=mdt, slot=second, by=s.coordinator))
+    one_entry(lambda: services.cancel_meeting(mdt=mdt, by=s.coordinator))
+    one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    one_entry(
+        lambda: services.record_meeting(
+            mdt=mdt,
+            by=s.coordinator,
+            attended=[],
+            apologies=[],
+            discussion="",
+            residents_voice="",
+            decisions="",
+        )
+    )
+    action = one_entry(
+        lambda: services.add_action(
+            mdt=mdt,
+            by=s.coordinator,
+            what="x",
+            owner_organisation=s.fire,
+            owner_person=None,
+            due_on=timezone.localdate(),
+        )
+    )
+    one_entry(
+        lambda: services.update_action(
+            action=action, by=s.coordinator, status="done", note="", version=1
+        )
+    )
+    mdt.refresh_from_db()
+    one_entry(
+        lambda: services.close_mdt(mdt=mdt, by=s.coordinator, outcome="o", version=mdt.version)
+    )
+    mdt.refresh_from_db()
+    one_entry(
+        lambda: services.reopen_mdt(mdt=mdt, by=s.coordinator, reason="r", version=mdt.version)
+    )
+    link_answer = Event.objects.filter(details__mdt="answered").get()
+    assert link_answer.actor is None
+    assert link_answer.resident_id == s.resident.pk
