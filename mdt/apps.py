@@ -12,13 +12,21 @@ class MdtConfig(AppConfig):
         sends, and "Request an MDT" on the resident's page."""
         from django.urls import reverse
 
-        from mdt import involvement
+        from mdt import involvement, working_days
         from mdt import notifications as kinds
         from mdt import panels as home
         from mdt import timeline as entries
-        from thurrock_care import access, notifications, panels, resident_actions, timeline
+        from thurrock_care import (
+            access,
+            health,
+            notifications,
+            panels,
+            resident_actions,
+            timeline,
+        )
 
         access.register_involvement(involvement.invited_to_their_mdt)
+        health.register_warning(working_days.health_warning)
         for kind in kinds.KINDS:
             notifications.register_kind(kind)
         timeline.register_provider("mdt", "MDTs", entries.mdts, link=entries.mdt_page)
@@ -34,7 +42,7 @@ class MdtConfig(AppConfig):
             template="mdt/_home_waiting.html",
             shown_to=access.reviews_records,
             context=home.waiting,
-            order=40,
+            order=35,
         )
         resident_actions.register_action(
             "request_mdt",

@@ -84,3 +84,8 @@ def holiday_warning(today: date | None = None) -> str | None:
             "or upgrade the govuk-bank-holidays package."
         )
     return None
+
+
+def health_warning() -> str | None:
+    """For /healthz (registered in MdtConfig.ready)."""
+    return holiday_warning()

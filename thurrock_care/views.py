@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from thurrock_care import access, panels
+from thurrock_care import access, health, panels
 from thurrock_care.accounts.models import Role
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.celery import app as celery_app
@@ -55,16 +55,6 @@ def _check_worker() -> dict:
 HEALTH_CHECKS = {"database": _check_database, "redis": _check_redis, "worker": _check_worker}
 
 
-def _bank_holidays_warning() -> str | None:
-    from mdt.working_days import holiday_warning
-
-    return holiday_warning()
-
-
-# Things that do not make the service unhealthy but need someone to act: shown to everyone.
-HEALTH_WARNINGS = [_bank_holidays_warning]
-
-
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -82,15 +72,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
     healthy = all(check["ok"] for check in checks.values())
     body: dict[str, object] = {"status": "ok" if healthy else "unavailable"}
-    warnings = []
-    for warn in HEALTH_WARNINGS:
-        try:
-            warning = warn()
-        except Exception:
-            logger.exception("Health warning %r failed", warn.__name__)
-            continue
-        if warning:
-            warnings.append(warning)
+    warnings = health.warnings()  # registered by apps (thurrock_care/health.py)
     if warnings:
         body["warnings"] = warnings
     if request.user.is_authenticated and access.sees_system_health(request.user):
