@@ -174,6 +174,8 @@ def test_an_urgent_mdt_from_request_to_close(page: Page, live_server, personas, 
               (s.nhs_partner, agencies[2][0]), (coordinator, agencies[3][0])]  # fmt: skip
     for owner, what in owners:
         sign_in_once_a_code(page, base, owner)
+        expect(page.get_by_role("heading", name=re.compile("Your MDT actions"))).to_be_visible()
+        check_page(page, f"mdt-home-{owner.pk}")
         page.get_by_role("link", name=what).click()
         check_page(page, f"mdt-action-{owner.pk}")
         page.get_by_label("Done", exact=True).check()
