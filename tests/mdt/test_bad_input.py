@@ -12,7 +12,7 @@ from tests.mdt.factories import request, with_slots
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999999"
-WEIRD = [HUGE, "-1", "٣", "１２", "1e9", "", "\x00", "<script>", "1 OR 1=1"]
+WEIRD = [HUGE, "-1", "٣", "\uff11\uff12", "1e9", "", "\x00", "<script>", "1 OR 1=1"]
 
 
 @pytest.mark.parametrize("value", WEIRD)
