@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,12 +18,10 @@ from mdt import calendar, working_days
 from mdt import notifications as tell
 from mdt.models import Invitation, Mdt, MdtAction, MeetingRecord, Response, Slot
 from thurrock_care import submissions
+from thurrock_care.accounts.models import User
 from thurrock_care.audit.models import Action
 from thurrock_care.audit.services import record
 from thurrock_care.versions import update_versioned
-
-if TYPE_CHECKING:
-    from thurrock_care.accounts.models import User
 
 SLOT_LENGTH = timedelta(hours=1)
 MAX_SLOTS = 20
@@ -165,7 +162,25 @@ def propose_slots(
     _audit(mdt, by=by, what="slots_proposed", request=request,
            slots=[timezone.localtime(s.starts_at).isoformat() for s in slots])  # fmt: skip
     tell.ask_availability(mdt=mdt, invitations=invitations)
+    _email_organisations_without_accounts(invitations)
     return slots
+
+
+def _email_organisations_without_accounts(invitations: list[Invitation]) -> None:
+    """An invited organisation nobody in Thurrock Care works for gets the link at its contact
+    address (through a task, once this transaction commits)."""
+    from mdt import tasks
+
+    with_members = set(
+        User.objects.filter(
+            organisation_id__in=[i.organisation_id for i in invitations], is_active=True
+        ).values_list("organisation_id", flat=True)
+    )
+    for invitation in invitations:
+        if invitation.organisation.contact_email and invitation.organisation_id not in with_members:
+            tasks.email_availability.delay_on_commit(
+                invitation_id=invitation.pk, nonce=invitation.link_nonce.hex
+            )
 
 
 @dataclass(frozen=True)

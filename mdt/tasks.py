@@ -5,7 +5,9 @@ from datetime import datetime
 
 from celery import shared_task
 
-from mdt import notifications
+from mdt import emails, notifications
+from mdt.models import Invitation
+from thurrock_care.tasks import EMAIL_RETRY
 
 
 def _now(now: str | None) -> datetime | None:
@@ -25,3 +27,15 @@ def remind_actions(now: str | None = None) -> int:
 @shared_task
 def summarise_overdue(now: str | None = None) -> int:
     return len(notifications.summarise_overdue(now=_now(now)))
+
+
+@shared_task(**EMAIL_RETRY)
+def email_availability(*, invitation_id: int, nonce: str) -> None:
+    """Unless newer times have replaced this round's link since."""
+    invitation = (
+        Invitation.objects.select_related("mdt__locality", "organisation")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is not None and invitation.link_nonce.hex == nonce:
+        emails.email_availability(invitation=invitation)

@@ -311,3 +311,31 @@ def test_every_write_records_exactly_one_audit_entry(s):
     link_answer = Event.objects.filter(details__mdt="answered").get()
     assert link_answer.actor is None
     assert link_answer.resident_id == s.resident.pk
+
+
+def test_an_organisation_nobody_here_works_for_gets_the_link_at_its_contact_address(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    ramps = OrganisationFactory(name="Ramps CIC", contact_email="office@ramps.test")
+    MembershipFactory(locality=s.resident.locality, organisation=ramps)
+    s.housing.contact_email = "shared@housing.test"  # has members with accounts: notified
+    s.housing.save(update_fields=["contact_email"])
+    mdt = services.request_mdt(resident=s.resident, by=s.coordinator, urgency="urgent",
+                               concern="c", residents_voice="v",
+                               organisations=[s.housing, ramps], required=[],
+                               consent_given=True)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        with_slots(s, mdt, 3)
+    [email] = [m for m in mailoutbox if m.to == ["office@ramps.test"]]
+    assert "/mdt/availability/" in email.body
+    assert s.resident.full_name not in email.subject + email.body
+    assert "urgent MDT in Grays" in email.subject
+    assert not [m for m in mailoutbox if m.to == ["shared@housing.test"]]
+    # The link in it works without an account.
+    from django.conf import settings
+    from django.test import Client
+
+    path = email.body.split(settings.SITE_URL, 1)[1].split()[0]
+    assert Client().get(path).status_code == 200
