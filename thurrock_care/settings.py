@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "DropInKindEnum": "introductions.models.DropInSession.Kind",
         "ResidentStatusEnum": "localities.models.Resident.Status",
         "IntroductionStatusEnum": "introductions.models.Introduction.Status",
+        "MdtStatusEnum": "mdt.models.Mdt.Status",
+        "MdtActionStatusEnum": "mdt.models.MdtAction.Status",
     },
 }
 
