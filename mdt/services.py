@@ -16,7 +16,15 @@ from django.utils import timezone
 from localities.models import Organisation, Resident
 from mdt import calendar, working_days
 from mdt import notifications as tell
-from mdt.models import Invitation, Mdt, MdtAction, MeetingRecord, Response, Slot
+from mdt.models import (
+    CalendarAttachment,
+    Invitation,
+    Mdt,
+    MdtAction,
+    MeetingRecord,
+    Response,
+    Slot,
+)
 from thurrock_care import submissions
 from thurrock_care.accounts.models import User
 from thurrock_care.audit.models import Action
@@ -279,7 +287,9 @@ def confirm_slot(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None 
         raise ValidationError("That time is not one of this MDT's.")
     locked.confirmed_slot = slot
     locked.status = Mdt.Status.SCHEDULED
-    locked.save(update_fields=["confirmed_slot", "status", "updated_at"])
+    if CalendarAttachment.objects.filter(mdt=locked).exists():
+        locked.calendar_sequence += 1  # confirmed again after a cancellation: a newer version
+    locked.save(update_fields=["confirmed_slot", "status", "calendar_sequence", "updated_at"])
     _audit(locked, by=by, what="confirmed", request=request, slot=slot.pk)
     _send_calendar(locked, method=calendar.REQUEST, occasion=f"seq{locked.calendar_sequence}",
                    what=f"meeting on {_when(slot)}")  # fmt: skip

@@ -147,6 +147,17 @@ def test_confirming_sends_ical_requests_and_moving_keeps_the_uid(
     mdt.refresh_from_db()
     assert mdt.status == Mdt.Status.FINDING
     assert mdt.confirmed_slot is None
+    cancel_sequence = int(cancelled[0].walk("VEVENT")[0]["SEQUENCE"])
+
+    # Confirmed again after the cancellation: a REQUEST newer than the CANCEL.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator)
+    again = calendars(mailoutbox)
+    assert len(again) == 4
+    assert str(again[0]["METHOD"]) == "REQUEST"
+    assert str(again[0].walk("VEVENT")[0]["UID"]) == uid
+    assert int(again[0].walk("VEVENT")[0]["SEQUENCE"]) > cancel_sequence
 
 
 def test_a_second_confirmation_is_refused(s):
