@@ -48,6 +48,11 @@ class MdtConfig(AppConfig):
             "request_mdt",
             label="Request an MDT",
             url=lambda pk: reverse("mdt:request", args=[pk]),
-            shown_to=access.sees_named_residents,
+            # Those who change the record request MDTs (the page's gate: changeable_by).
+            shown_to=lambda user: (
+                access.is_coordinator(user)
+                or access.is_core_practitioner(user)
+                or access.is_administrator(user)
+            ),
             order=40,
         )

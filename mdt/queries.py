@@ -73,6 +73,11 @@ def mdt_page(mdt: Mdt, user: User) -> dict[str, Any]:
         ),
         actions=list(mdt.actions.select_related("owner_organisation", "owner_person")),
         earlier_actions=earlier_open_actions(mdt),
+        owned=set(
+            MdtAction.objects.owned_by(user)
+            .filter(mdt__resident_id=mdt.resident_id)
+            .values_list("pk", flat=True)
+        ),
         picks=[
             pick
             for pick in recommend.quick_picks(
@@ -159,11 +164,17 @@ def board(locality: Locality, user: User, *, now: datetime | None = None) -> dic
         .select_related("mdt", "owner_organisation", "owner_person")
         .order_by("due_on", "pk")
     )
+    owned = set(
+        MdtAction.objects.owned_by(user)
+        .filter(pk__in=[action.pk for action in overdue])
+        .values_list("pk", flat=True)
+    )
     return {
         "columns": [
             (Mdt.Status(status).label, status, columns[status]) for status in BOARD_COLUMNS
         ],
         "overdue": overdue,
+        "owned": owned,
         "now": now,
         "resident_ids": [card.mdt.resident_id for cards in columns.values() for card in cards],
     }

@@ -18,11 +18,42 @@ from tests.mdt.factories import request, with_slots
 pytestmark = pytest.mark.django_db
 
 
-def test_the_resident_page_offers_request_an_mdt(client, s):
+def test_the_resident_page_offers_request_an_mdt_to_those_who_may(client, s):
     client.force_login(s.coordinator)
     page = client.get(reverse("residents:detail", args=[s.resident.pk])).text
     assert reverse("mdt:request", args=[s.resident.pk]) in page
     assert "Request an MDT" in page
+    request(s)  # the housing partner now sees the resident, but does not request MDTs
+    client.force_login(s.housing_partner)
+    page = client.get(reverse("residents:detail", args=[s.resident.pk])).text
+    assert "Request an MDT" not in page
+
+
+def test_only_owners_get_links_to_actions(client, s):
+    mdt = scheduled(s)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="", residents_voice="", decisions="")  # fmt: skip
+    mine = services.add_action(
+        mdt=mdt,
+        by=s.coordinator,
+        what="Housing's",
+        owner_person=None,
+        owner_organisation=s.housing,
+        due_on=timezone.localdate(),
+    )
+    theirs = services.add_action(
+        mdt=mdt,
+        by=s.coordinator,
+        what="Fire's",
+        owner_person=None,
+        owner_organisation=s.fire,
+        due_on=timezone.localdate(),
+    )
+    client.force_login(s.housing_partner)
+    page = client.get(reverse("mdt:detail", args=[mdt.pk])).text
+    assert reverse("mdt:action", args=[mine.pk]) in page
+    assert reverse("mdt:action", args=[theirs.pk]) not in page
+    assert "Fire&#x27;s" in page
 
 
 def request_data(s, **extra):
