@@ -147,6 +147,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 RATE_LIMITS = {
     "join_request": "10/h/ip,5/h/key",  # key: the contact e-mail address
     "break_glass": "10/h/key",  # key: the user's id
+    "mdt_availability": "120/h/ip",  # the MDT availability link, used without an account
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 
@@ -227,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "DropInKindEnum": "introductions.models.DropInSession.Kind",
         "ResidentStatusEnum": "localities.models.Resident.Status",
         "IntroductionStatusEnum": "introductions.models.Introduction.Status",
+        "MdtStatusEnum": "mdt.models.Mdt.Status",
+        "MdtActionStatusEnum": "mdt.models.MdtAction.Status",
     },
 }
 
@@ -361,6 +364,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "introductions.tasks.remind_follow_ups",
         "schedule": crontab(minute="*/15"),  # follow-ups due today: once each (dedupe key)
     },
+    "mdt-chase-invitees": {
+        "task": "mdt.tasks.chase_invitees",
+        "schedule": crontab(minute="*/15"),  # each chase point once (dedupe key)
+    },
+    "mdt-remind-actions": {
+        "task": "mdt.tasks.remind_actions",
+        "schedule": crontab(hour="8-17", minute=5),  # due tomorrow / overdue: once a day each
+    },
+    "mdt-overdue-summary": {
+        "task": "mdt.tasks.summarise_overdue",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "monthly-ilt-digests": {
         "task": "thurrock_care.reports.tasks.build_monthly_digests",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),  # UTC: 06:00 or 07:00 in the UK
@@ -370,6 +385,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
     },
 }
+
+# MDTs: invited partners see the resident for this many days after the MDT closes; an
+# availability link (answering without an account) works for this many seconds.
+MDT_ACCESS_DAYS_AFTER_CLOSE = env_int("MDT_ACCESS_DAYS_AFTER_CLOSE", 30)
+MDT_LINK_MAX_AGE = env_int("MDT_LINK_MAX_AGE", 14 * 24 * 3600)
 
 # Key for encrypting MFA secrets at rest; derived from SECRET_KEY unless given.
 MFA_ENCRYPTION_KEY = (

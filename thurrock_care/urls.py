@@ -20,6 +20,7 @@ admin.site.site_title = "Thurrock Care"
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("localities.api")),
     path("", include("introductions.api")),
+    path("", include("mdt.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles from its script: allowed on this page only.
     path(
@@ -43,6 +44,7 @@ urlpatterns = [
     path("localities/", include("localities.urls")),
     path("residents/", include("localities.resident_urls")),
     path("lac/", include("introductions.urls")),
+    path("mdt/", include("mdt.urls")),
     path("learning/", include((learning_urlpatterns, "learning"))),
     path("assets/", include((asset_urlpatterns, "assets"))),
     path("notifications/", include("thurrock_care.notifications.urls")),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from thurrock_care import access, panels
+from thurrock_care import access, health, panels
 from thurrock_care.accounts.models import Role
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.celery import app as celery_app
@@ -72,6 +72,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
     healthy = all(check["ok"] for check in checks.values())
     body: dict[str, object] = {"status": "ok" if healthy else "unavailable"}
+    warnings = health.warnings()  # registered by apps (thurrock_care/health.py)
+    if warnings:
+        body["warnings"] = warnings
     if request.user.is_authenticated and access.sees_system_health(request.user):
         body["checks"] = checks
     return JsonResponse(body, status=200 if healthy else 503)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mdt.notifications import KINDS as MDT_KINDS
 from tests.conftest import make_persona
 from tests.notifications.conftest import send
 from thurrock_care.accounts.models import Role
@@ -170,6 +171,7 @@ def test_a_coordinator_chooses_e_mail_per_kind(client, coordinator):
         "break_glass": True,
         "possible_duplicate": False,
         "follow_up_due": False,  # Local Area Coordination's reminder reaches them too
+        **{kind.name: False for kind in MDT_KINDS},  # and the MDT app's
     }
     assert re.search(r'value="break_glass"[^>]*checked', response.text)
     assert not re.search(r'value="possible_duplicate"[^>]*checked', response.text)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from thurrock_care.accounts.models import User
+    from thurrock_care.notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Kind:
     action: str = "Open it"  # the words before the link in the e-mail
     # Who may receive it (their settings page offers it); None: everyone.
     audience: Callable[[User], bool] | None = None
+    # Files its e-mail carries (an MDT's calendar invitation): (file name, content, MIME
+    # type) for a notification, computed when the e-mail is composed. Django's e-mail only.
+    attachments: Callable[[Notification], list[tuple[str, str, str]]] | None = None
 
     def reaches(self, user: User) -> bool:
         return self.audience is None or self.audience(user)

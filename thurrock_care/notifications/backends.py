@@ -36,6 +36,7 @@ class Email:
     subject: str
     body: str
     reference: str  # the notification's de-duplication key (Notify shows it)
+    attachments: tuple[tuple[str, str, str], ...] = ()  # (file name, content, MIME type)
 
 
 def send(email: Email) -> None:
@@ -53,6 +54,8 @@ def send_by_django(email: Email) -> None:
         connection=get_connection(timeout=SEND_TIMEOUT),
         headers={"Auto-Submitted": "auto-generated"},  # no out-of-office replies, please
     )
+    for name, content, mimetype in email.attachments:
+        message.attach(name, content, mimetype)
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:

@@ -93,9 +93,10 @@ def compose(notification: Notification) -> backends.Email:
         raise backends.PermanentError("The recipient's account is switched off.")
     if not recipient.email:
         raise backends.PermanentError("The recipient has no e-mail address.")
+    kind = get_kind(notification.kind)
     context = {
         "notification": notification,
-        "action": get_kind(notification.kind).action,
+        "action": kind.action,
         "url": settings.SITE_URL + notification.link if notification.link else "",
         "settings_url": settings.SITE_URL + reverse("notifications:settings"),
     }
@@ -104,6 +105,7 @@ def compose(notification: Notification) -> backends.Email:
         subject=notification.subject,
         body=render_to_string("notifications/email.txt", context),
         reference=notification.dedupe_key,
+        attachments=tuple(kind.attachments(notification)) if kind.attachments else (),
     )
 
 

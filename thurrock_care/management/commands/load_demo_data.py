@@ -136,6 +136,7 @@ class Command(BaseCommand):
         # Added by the administrator: the residents live in two localities.
         load_demo_residents(users[-1][0], organisations)
         load_demo_local_area_coordination(users, organisations)
+        load_demo_mdt(users, organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
         for user, secret in users:
@@ -348,3 +349,56 @@ def load_demo_local_area_coordination(
                     organisations=[organisations["Thurrock CVS"]],
                     description="Talk to a Local Area Coordinator: no appointment needed.",
                 )  # fmt: skip
+
+
+def load_demo_mdt(users: list[tuple[User, str]], organisations: dict[str, Organisation]) -> None:
+    """One urgent MDT in Grays, once, finding a time: housing and the fire service required,
+    community health and the police invited; two times proposed, two organisations answered
+    (the recommendation shows; the coordinator confirms)."""
+    from localities.models import Resident
+    from mdt import services
+    from mdt.models import Invitation, Mdt
+
+    if Mdt.objects.exists():
+        return
+    by_role = {user.role: user for user, _ in users}
+    coordinator = by_role[Role.COORDINATOR]
+    resident = Resident.objects.filter(neighbourhood__locality__slug="grays").order_by("pk").first()
+    if resident is None:
+        return
+    housing = organisations["Thurrock Council Housing"]
+    fire = organisations["Essex County Fire and Rescue Service"]
+    health = organisations["NELFT Community Health Thurrock"]
+    police = organisations["Essex Police Community Policing Team"]
+    mdt = services.request_mdt(
+        resident=resident,
+        by=coordinator,
+        urgency=Mdt.Urgency.URGENT,
+        concern="Damp and mould in the flat; uses a wheelchair and cannot get out of the front "
+        "door; a fall last week.",
+        residents_voice="I want to stay near my daughter, somewhere I can get out on my own.",
+        organisations=[housing, fire, health, police],
+        required=[housing, fire],
+        consent_given=True,
+    )
+    now = timezone.localtime()
+    tomorrow = now.date() + datetime.timedelta(days=1)
+    starts = [
+        timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(hour)))
+        for hour in (10, 14)
+    ]
+    morning, afternoon = services.propose_slots(mdt=mdt, by=coordinator, starts=starts)
+    for organisation, answers in (
+        (housing, [(morning, "cannot"), (afternoon, "can")]),
+        (fire, [(morning, "can"), (afternoon, "delegate")]),
+    ):
+        services.answer_slots(
+            invitation=Invitation.objects.get(mdt=mdt, organisation=organisation),
+            by=None,
+            via_link=True,
+            answers=[
+                services.Answer(slot=slot, answer=answer,
+                                delegate="Station manager" if answer == "delegate" else "")
+                for slot, answer in answers
+            ],
+        )  # fmt: skip

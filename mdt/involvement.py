@@ -1,0 +1,42 @@
+"""How a user becomes involved with a resident through an MDT (see thurrock_care/access.py):
+their organisation is invited to (or attended) the resident's MDT, while it is open and for
+MDT_ACCESS_DAYS_AFTER_CLOSE days after it closes; or their organisation (or they) own an
+open action from it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from mdt.models import Invitation, MdtAction, MeetingRecord
+
+if TYPE_CHECKING:
+    from thurrock_care.accounts.models import User
+
+
+def window() -> Q:
+    """MDTs whose partners still see the resident (a filter over Mdt, through `mdt__`)."""
+    since = timezone.now() - timedelta(days=settings.MDT_ACCESS_DAYS_AFTER_CLOSE)
+    return Q(mdt__closed_at__isnull=True) | Q(mdt__closed_at__gte=since)
+
+
+def invited_to_their_mdt(user: User) -> Q:
+    organisation_id = user.organisation_id
+    if organisation_id is None:
+        owned = MdtAction.objects.filter(owner_person=user.pk, status=MdtAction.Status.OPEN)
+        return Q(pk__in=owned.values("mdt__resident_id"))
+    invited = Invitation.objects.filter(window(), organisation=organisation_id)
+    attended = MeetingRecord.objects.filter(window(), attended=organisation_id)
+    owned = MdtAction.objects.filter(
+        Q(owner_organisation=organisation_id) | Q(owner_person=user.pk),
+        status=MdtAction.Status.OPEN,
+    )
+    return (
+        Q(pk__in=invited.values("mdt__resident_id"))
+        | Q(pk__in=attended.values("mdt__resident_id"))
+        | Q(pk__in=owned.values("mdt__resident_id"))
+    )

@@ -1,0 +1,352 @@
+"""The MDT's life through its services: requested (once per submission), times proposed and
+answered, a time confirmed with calendar invitations (moved: same UID, higher SEQUENCE;
+called off: METHOD:CANCEL), two coordinators confirming at once (one wins), the meeting
+recorded with actions, actions updated without overwriting, closed and reopened."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from icalendar import Calendar
+
+from mdt import services
+from mdt.models import Invitation, Mdt, MdtAction, Response
+from tests.mdt.factories import request, with_slots
+from thurrock_care.audit.models import Event
+from thurrock_care.versions import EditConflict
+
+pytestmark = pytest.mark.django_db
+
+
+def calendars(outbox) -> list[Calendar]:
+    found = []
+    for message in outbox:
+        for attachment in message.attachments:
+            name, content, mimetype = attachment
+            assert name == "invite.ics"
+            assert mimetype.startswith("text/calendar")
+            found.append(Calendar.from_ical(content))
+    return found
+
+
+def test_request_sets_the_deadline_invites_and_audits(s):
+    mdt = request(s)
+    assert mdt.status == Mdt.Status.REQUESTED
+    assert mdt.locality == s.resident.locality
+    assert mdt.deadline > mdt.requested_at + timedelta(days=1)
+    invitations = {i.organisation: i.required for i in mdt.invitations.all()}
+    assert invitations == {s.housing: True, s.fire: True, s.nhs: False}
+    assert Event.objects.filter(resident_id=s.resident.pk, details__mdt="requested").count() == 1
+
+
+def test_a_double_submitted_request_makes_one_mdt(s):
+    key = uuid.uuid4()
+    kwargs = dict(resident=s.resident, by=s.coordinator, urgency="urgent", concern="c",
+                  residents_voice="v", organisations=s.organisations, required=[],
+                  consent_given=True, submission_key=key)  # fmt: skip
+    first = services.request_mdt(**kwargs)
+    second = services.request_mdt(**kwargs)
+    assert first.pk == second.pk
+    assert Mdt.objects.count() == 1
+
+
+def test_without_consent_a_lawful_basis_is_needed(s):
+    with pytest.raises(ValidationError, match="lawful basis"):
+        services.request_mdt(resident=s.resident, by=s.coordinator, urgency="urgent",
+                             concern="c", residents_voice="v", organisations=s.organisations,
+                             required=[], consent_given=False)  # fmt: skip
+    mdt = services.request_mdt(
+        resident=s.resident,
+        by=s.coordinator,
+        urgency="urgent",
+        concern="c",
+        residents_voice="v",
+        organisations=s.organisations,
+        required=[],
+        consent_given=False,
+        lawful_basis="safeguarding",
+    )
+    assert mdt.lawful_basis == "safeguarding"
+
+
+def test_proposing_times_asks_every_member_with_an_urgent_notification(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    mdt = request(s)
+    with django_capture_on_commit_callbacks(execute=True):
+        with_slots(s, mdt, 3, 5)
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.FINDING
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [s.housing_partner.email, s.fire_partner.email, s.nhs_partner.email]
+    )
+    body = mailoutbox[0].body
+    assert "/mdt/availability/" in body
+    assert s.resident.full_name not in body + mailoutbox[0].subject
+
+
+def _answer(s, mdt, org, answers):
+    invitation = Invitation.objects.get(mdt=mdt, organisation=org)
+    return services.answer_slots(
+        invitation=invitation, by=None,
+        answers=[services.Answer(slot=slot, answer=a) for slot, a in answers],
+    )  # fmt: skip
+
+
+def test_answers_are_kept_and_the_latest_counts(s):
+    from mdt import queries
+
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    _answer(s, mdt, s.housing, [(first, "cannot"), (second, "can")])
+    _answer(s, mdt, s.fire, [(first, "can"), (second, "delegate")])
+    table = queries.slot_table(mdt, list(mdt.invitations.all()))
+    assert table["recommendation"].slot_id == second.pk
+    _answer(s, mdt, s.housing, [(first, "can")])  # changed their mind
+    assert Response.objects.filter(slot=first).count() == 3
+    table = queries.slot_table(mdt, list(mdt.invitations.all()))
+    assert table["recommendation"].slot_id == first.pk
+
+
+def test_confirming_sends_ical_requests_and_moving_keeps_the_uid(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator)
+    confirmed = calendars(mailoutbox)
+    assert len(confirmed) == 4  # three partners and the coordinator who requested it
+    event = confirmed[0].walk("VEVENT")[0]
+    assert str(confirmed[0]["METHOD"]) == "REQUEST"
+    assert event.decoded("DTSTART") == first.starts_at
+    uid, sequence = str(event["UID"]), int(event["SEQUENCE"])
+    assert s.resident.full_name not in confirmed[0].to_ical().decode()
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule(mdt=mdt, slot=second, by=s.coordinator)
+    moved = calendars(mailoutbox)
+    event = moved[0].walk("VEVENT")[0]
+    assert str(moved[0]["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == uid
+    assert int(event["SEQUENCE"]) > sequence
+    assert event.decoded("DTSTART") == second.starts_at
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(mdt=mdt, by=s.coordinator)
+    cancelled = calendars(mailoutbox)
+    assert str(cancelled[0]["METHOD"]) == "CANCEL"
+    assert str(cancelled[0].walk("VEVENT")[0]["UID"]) == uid
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.FINDING
+    assert mdt.confirmed_slot is None
+    cancel_sequence = int(cancelled[0].walk("VEVENT")[0]["SEQUENCE"])
+
+    # Confirmed again after the cancellation: a REQUEST newer than the CANCEL.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator)
+    again = calendars(mailoutbox)
+    assert len(again) == 4
+    assert str(again[0]["METHOD"]) == "REQUEST"
+    assert str(again[0].walk("VEVENT")[0]["UID"]) == uid
+    assert int(again[0].walk("VEVENT")[0]["SEQUENCE"]) > cancel_sequence
+
+
+def test_a_second_confirmation_is_refused(s):
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator)
+    with pytest.raises(services.AlreadyConfirmed, match="already confirmed"):
+        services.confirm_slot(mdt=mdt, slot=second, by=s.coordinator)
+    mdt.refresh_from_db()
+    assert mdt.confirmed_slot == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_confirming_at_once_one_wins(grays, coordinator):
+    """Two real transactions on PostgreSQL: the first holds the MDT's row lock while the
+    second waits; the second then sees the confirmation and is told."""
+    from tests.mdt.factories import scene
+
+    s = scene(grays, coordinator)
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def confirm(name, slot):
+        try:
+            barrier.wait(5)
+            results[name] = services.confirm_slot(
+                mdt=mdt, slot=slot, by=s.coordinator
+            ).confirmed_slot_id
+        except services.AlreadyConfirmed as error:
+            results[name] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(n, slot))
+               for n, slot in (("a", first), ("b", second))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    winners = [v for v in results.values() if isinstance(v, int)]
+    losers = [v for v in results.values() if isinstance(v, services.AlreadyConfirmed)]
+    assert len(winners) == 1
+    assert len(losers) == 1
+    mdt.refresh_from_db()
+    assert mdt.confirmed_slot_id == winners[0]
+    assert losers[0].slot.pk == winners[0]
+    assert Event.objects.filter(details__mdt="confirmed").count() == 1
+
+
+def _scheduled(s):
+    mdt = request(s)
+    [slot] = with_slots(s, mdt, 3)
+    return services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+
+
+def test_record_actions_update_close_and_reopen(s):
+    mdt = _scheduled(s)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing, s.fire],
+                            apologies=[s.nhs], discussion="d", residents_voice="v",
+                            decisions="Damp survey")  # fmt: skip
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.ACTIONS
+    action = services.add_action(mdt=mdt, by=s.coordinator, what="Damp survey",
+                                 owner_organisation=s.housing, owner_person=s.housing_partner,
+                                 due_on=timezone.localdate() + timedelta(days=3))  # fmt: skip
+    with pytest.raises(ValidationError, match="still open"):
+        services.close_mdt(mdt=mdt, by=s.coordinator, outcome="Done", version=mdt.version)
+    services.update_action(action=action, by=s.housing_partner, status="done", note="Booked",
+                           version=action.version)  # fmt: skip
+    with pytest.raises(EditConflict):  # someone else's stale form
+        services.update_action(action=action, by=s.coordinator, status="open", note="",
+                               version=1)  # fmt: skip
+    action.refresh_from_db()
+    assert action.status == MdtAction.Status.DONE
+    assert action.note == "Booked"
+    services.close_mdt(mdt=mdt, by=s.coordinator, outcome="Band A", version=mdt.version)
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.CLOSED
+    assert mdt.closed_at is not None
+    services.reopen_mdt(mdt=mdt, by=s.coordinator, reason="New concern", version=mdt.version)
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.ACTIONS
+    assert mdt.closed_at is None
+
+
+def test_cannot_be_done_needs_a_reason(s):
+    mdt = _scheduled(s)
+    action = services.add_action(mdt=mdt, by=s.coordinator, what="x", owner_organisation=s.fire,
+                                 owner_person=None, due_on=timezone.localdate())  # fmt: skip
+    with pytest.raises(ValidationError, match="why"):
+        services.update_action(action=action, by=s.fire_partner, status="cannot", note=" ",
+                               version=action.version)  # fmt: skip
+
+
+def test_a_double_submitted_action_makes_one(s):
+    mdt = _scheduled(s)
+    key = uuid.uuid4()
+    kwargs = dict(mdt=mdt, by=s.coordinator, what="x", owner_organisation=s.fire,
+                  owner_person=None, due_on=timezone.localdate(), submission_key=key)  # fmt: skip
+    assert services.add_action(**kwargs).pk == services.add_action(**kwargs).pk
+    assert MdtAction.objects.count() == 1
+
+
+def test_every_write_records_exactly_one_audit_entry(s):
+    def one_entry(call):
+        before = Event.objects.count()
+        result = call()
+        assert Event.objects.count() == before + 1, call
+        return result
+
+    mdt = one_entry(lambda: request(s))
+    first, second = one_entry(lambda: with_slots(s, mdt, 3, 5))
+    invitation = Invitation.objects.get(mdt=mdt, organisation=s.housing)
+    one_entry(
+        lambda: services.answer_slots(
+            invitation=invitation,
+            by=None,
+            via_link=True,
+            answers=[services.Answer(slot=first, answer="can")],
+        )
+    )
+    one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    one_entry(lambda: services.reschedule(mdt=mdt, slot=second, by=s.coordinator))
+    one_entry(lambda: services.cancel_meeting(mdt=mdt, by=s.coordinator))
+    one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    one_entry(
+        lambda: services.record_meeting(
+            mdt=mdt,
+            by=s.coordinator,
+            attended=[],
+            apologies=[],
+            discussion="",
+            residents_voice="",
+            decisions="",
+        )
+    )
+    action = one_entry(
+        lambda: services.add_action(
+            mdt=mdt,
+            by=s.coordinator,
+            what="x",
+            owner_organisation=s.fire,
+            owner_person=None,
+            due_on=timezone.localdate(),
+        )
+    )
+    one_entry(
+        lambda: services.update_action(
+            action=action, by=s.coordinator, status="done", note="", version=1
+        )
+    )
+    mdt.refresh_from_db()
+    one_entry(
+        lambda: services.close_mdt(mdt=mdt, by=s.coordinator, outcome="o", version=mdt.version)
+    )
+    mdt.refresh_from_db()
+    one_entry(
+        lambda: services.reopen_mdt(mdt=mdt, by=s.coordinator, reason="r", version=mdt.version)
+    )
+    link_answer = Event.objects.filter(details__mdt="answered").get()
+    assert link_answer.actor is None
+    assert link_answer.resident_id == s.resident.pk
+
+
+def test_an_organisation_nobody_here_works_for_gets_the_link_at_its_contact_address(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    ramps = OrganisationFactory(name="Ramps CIC", contact_email="office@ramps.test")
+    MembershipFactory(locality=s.resident.locality, organisation=ramps)
+    s.housing.contact_email = "shared@housing.test"  # has members with accounts: notified
+    s.housing.save(update_fields=["contact_email"])
+    mdt = services.request_mdt(resident=s.resident, by=s.coordinator, urgency="urgent",
+                               concern="c", residents_voice="v",
+                               organisations=[s.housing, ramps], required=[],
+                               consent_given=True)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        with_slots(s, mdt, 3)
+    [email] = [m for m in mailoutbox if m.to == ["office@ramps.test"]]
+    assert "/mdt/availability/" in email.body
+    assert s.resident.full_name not in email.subject + email.body
+    assert "urgent MDT in Grays" in email.subject
+    assert not [m for m in mailoutbox if m.to == ["shared@housing.test"]]
+    # The link in it works without an account.
+    from django.conf import settings
+    from django.test import Client
+
+    path = email.body.split(settings.SITE_URL, 1)[1].split()[0]
+    assert Client().get(path).status_code == 200
