@@ -1,7 +1,8 @@
-"""The MDT measures, in one place for the monthly digest and the scrutiny report: per locality
-and month (of the request), the hours from request to meeting (median and 90th percentile),
-the share of urgent MDTs convened by their deadline, and the share of actions done on time.
-Figures only, no resident: one query each."""
+"""The MDT figures the evidence reads (thurrock_care/reports/metrics.py), for MDTs requested
+in a period, per locality and for the borough: how many were convened (met), the hours from
+request to meeting (median and 90th percentile), how many urgent ones met by their deadline;
+and of the actions due in the period, how many were done on time and how many are overdue.
+Figures only, no resident: one query for MDTs and one for actions, whatever their number."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, FloatField, Q
-from django.db.models.functions import Extract, TruncMonth
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import Extract
+from django.utils import timezone
 
 from mdt.models import Mdt, MdtAction
+
+BOROUGH = None  # the key of the whole borough's figures
 
 
 class PercentileCont(Aggregate):
@@ -29,79 +33,71 @@ class PercentileCont(Aggregate):
 
 
 @dataclass(frozen=True)
-class MonthFigures:
-    locality_id: int
-    month: date
-    met: int
-    median_hours: float | None
-    p90_hours: float | None
-    urgent: int
-    urgent_on_time: int
-    actions_finished: int
-    actions_on_time: int
-
-    @property
-    def urgent_on_time_share(self) -> float | None:
-        return self.urgent_on_time / self.urgent if self.urgent else None
-
-    @property
-    def actions_on_time_share(self) -> float | None:
-        return self.actions_on_time / self.actions_finished if self.actions_finished else None
+class MdtFigures:
+    requested: int = 0
+    met: int = 0
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    urgent: int = 0
+    urgent_on_time: int = 0
+    actions_due: int = 0
+    actions_on_time: int = 0
+    actions_overdue: int = 0
 
 
-def monthly(*, since: datetime, until: datetime) -> list[MonthFigures]:
-    """Figures per locality and month of request, for MDTs requested in [since, until)."""
-    mdts = Mdt.objects.filter(requested_at__gte=since, requested_at__lt=until).annotate(
-        month=TruncMonth("requested_at")
-    )
+def _mdt_aggregates() -> dict[str, Any]:
     hours = Extract(F("confirmed_slot__starts_at") - F("requested_at"), "epoch") / 3600.0
     met = Q(confirmed_slot__isnull=False)
-    meetings = {
-        (row["locality_id"], row["month"].date()): row
-        for row in mdts.values("locality_id", "month").annotate(
-            met=Count("pk", filter=met),
-            median=PercentileCont(hours, 0.5),
-            p90=PercentileCont(hours, 0.9),
-            urgent=Count("pk", filter=Q(urgency=Mdt.Urgency.URGENT)),
-            urgent_on_time=Count(
-                "pk",
-                filter=Q(urgency=Mdt.Urgency.URGENT)
-                & met
-                & Q(confirmed_slot__starts_at__lte=F("deadline")),
-            ),
-        )
+    urgent = Q(urgency=Mdt.Urgency.URGENT)
+    return {
+        "requested": Count("pk"),
+        "met": Count("pk", filter=met),
+        "median_hours": PercentileCont(hours, 0.5),
+        "p90_hours": PercentileCont(hours, 0.9),
+        # Urgent MDTs that were met, or whose deadline has passed (one still inside its two
+        # working days is neither on time nor late yet).
+        "urgent": Count("pk", filter=urgent & (met | Q(deadline__lt=timezone.now()))),
+        "urgent_on_time": Count(
+            "pk", filter=urgent & met & Q(confirmed_slot__starts_at__lte=F("deadline"))
+        ),
     }
-    actions = {
-        (row["mdt__locality_id"], row["month"].date()): row
-        for row in MdtAction.objects.filter(
-            mdt__requested_at__gte=since, mdt__requested_at__lt=until,
-            status=MdtAction.Status.DONE, completed_at__isnull=False,
-        )
-        .annotate(month=TruncMonth("mdt__requested_at"))
-        .values("mdt__locality_id", "month")
-        .annotate(
-            finished=Count("pk"),
-            on_time=Count("pk", filter=Q(completed_at__date__lte=F("due_on"))),
-        )
-    }  # fmt: skip
-    figures = []
-    for key in sorted(set(meetings) | set(actions)):
-        row, done = meetings.get(key, {}), actions.get(key, {})
-        figures.append(
-            MonthFigures(
-                locality_id=key[0],
-                month=key[1],
-                met=row.get("met", 0),
-                median_hours=_hours(row.get("median")),
-                p90_hours=_hours(row.get("p90")),
-                urgent=row.get("urgent", 0),
-                urgent_on_time=row.get("urgent_on_time", 0),
-                actions_finished=done.get("finished", 0),
-                actions_on_time=done.get("on_time", 0),
-            )
-        )
+
+
+def _action_aggregates(today: date) -> dict[str, Any]:
+    done_on_time = Q(status=MdtAction.Status.DONE, completed_at__date__lte=F("due_on"))
+    return {
+        "actions_due": Count("pk"),
+        "actions_on_time": Count("pk", filter=done_on_time),
+        "actions_overdue": Count("pk", filter=Q(status=MdtAction.Status.OPEN, due_on__lt=today)),
+    }
+
+
+def _grouped(rows: QuerySet[Any], key: str, aggregates: dict[str, Any]) -> dict[Any, dict]:
+    found = {row.pop(key): row for row in rows.values(key).annotate(**aggregates).order_by()}
+    found[BOROUGH] = rows.aggregate(**aggregates)
+    return found
+
+
+def for_period(
+    *, since: datetime, until: datetime, start: date, end: date
+) -> dict[int | None, MdtFigures]:
+    """By locality id, and for the borough (key None): MDTs requested in [since, until),
+    actions due from `start` to `end` (overdue: still open after their due date, today)."""
+    mdts = _grouped(
+        Mdt.objects.filter(requested_at__gte=since, requested_at__lt=until),
+        "locality_id",
+        _mdt_aggregates(),
+    )
+    actions = _grouped(
+        MdtAction.objects.filter(due_on__gte=start, due_on__lte=end),
+        "mdt__locality_id",
+        _action_aggregates(timezone.localdate()),
+    )
+    figures = {}
+    for key in set(mdts) | set(actions):
+        values = {**mdts.get(key, {}), **actions.get(key, {})}
+        for name in ("median_hours", "p90_hours"):
+            if values.get(name) is not None:
+                values[name] = round(values[name], 1)
+        figures[key] = MdtFigures(**{k: v for k, v in values.items() if v is not None})
     return figures
-
-
-def _hours(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)

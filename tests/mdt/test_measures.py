@@ -1,5 +1,5 @@
 """The MDT measures: hours from request to meeting (median, 90th percentile) per locality and
-month, urgent MDTs convened by their deadline, actions done on time."""
+for the borough, urgent MDTs convened by their deadline, actions done on time and overdue."""
 
 from datetime import timedelta
 
@@ -41,17 +41,33 @@ def test_monthly_figures(s):
         services.update_action(action=action, by=s.coordinator, status="done", note="", version=1)
     MdtAction.objects.filter(pk=late.pk).update(completed_at=timezone.now())
     now = timezone.now()
-    [figures] = measures.monthly(since=now - timedelta(days=40), until=now + timedelta(days=1))
-    assert figures.locality_id == s.resident.locality.pk
-    assert figures.met == 6
+    found = measures.for_period(since=now - timedelta(days=40), until=now + timedelta(days=1),
+                                start=today - timedelta(days=10), end=today)  # fmt: skip
+    figures = found[s.resident.locality.pk]
+    assert found[measures.BOROUGH] == figures  # one locality: the borough's are the same
+    assert (figures.requested, figures.met) == (7, 6)
     assert figures.median_hours == 25.0  # of 10, 12, 20, 30, 40, 100
     assert figures.p90_hours == 70.0
-    assert (figures.urgent, figures.urgent_on_time) == (6, 4)  # 100 hours is past 48
-    assert figures.urgent_on_time_share == pytest.approx(4 / 6)
-    assert (figures.actions_finished, figures.actions_on_time) == (2, 1)
-    assert figures.actions_on_time_share == 0.5
+    # The one not met yet is inside its deadline: not counted either way; 100 hours is late.
+    assert (figures.urgent, figures.urgent_on_time) == (5, 4)
+    assert (figures.actions_due, figures.actions_on_time, figures.actions_overdue) == (2, 1, 0)
+
+
+def test_an_open_action_past_its_due_date_is_overdue(s):
+    mdt = met_after(s, 10)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="", residents_voice="", decisions="")  # fmt: skip
+    today = timezone.localdate()
+    services.add_action(mdt=mdt, by=s.coordinator, what="a", owner_organisation=s.fire,
+                        owner_person=None, due_on=today - timedelta(days=1))  # fmt: skip
+    now = timezone.now()
+    found = measures.for_period(since=now - timedelta(days=1), until=now + timedelta(days=1),
+                                start=today - timedelta(days=5), end=today)  # fmt: skip
+    assert found[measures.BOROUGH].actions_overdue == 1
 
 
 def test_no_mdts_no_figures(db):
     now = timezone.now()
-    assert measures.monthly(since=now - timedelta(days=30), until=now) == []
+    found = measures.for_period(since=now - timedelta(days=30), until=now,
+                                start=now.date(), end=now.date())  # fmt: skip
+    assert found == {measures.BOROUGH: measures.MdtFigures()}

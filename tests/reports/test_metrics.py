@@ -170,3 +170,36 @@ def test_the_dashboard_shows_the_figures_and_the_csv_holds_them(client, october,
     assert '"October 2026","Grays","Introductions to Local Area Coordination",6' in lines
     tilbury = '"October 2026","Tilbury and Chadwell","Introductions to Local Area Coordination"'
     assert tilbury + ',"fewer than 5"' in lines
+
+
+def test_mdt_figures_per_locality_and_for_the_borough(grays, coordinator):
+    """Six urgent MDTs asked for in Grays this month, met after 10, 12, 20, 30, 40 and 100
+    hours (deadline 48): median 25, 90th percentile 70, 5 of 6 by their deadline; one more
+    not yet met and inside its deadline (neither on time nor late). Tilbury: none."""
+    from datetime import timedelta
+
+    from mdt.models import Mdt, Slot
+    from mdt.services import confirm_slot
+    from tests.mdt.factories import request, scene, with_slots
+
+    s = scene(grays, coordinator)
+    for hours in (10, 12, 20, 30, 40, 100):
+        mdt = request(s)
+        [slot] = with_slots(s, mdt, 1)
+        confirm_slot(mdt=mdt, slot=slot, by=coordinator)
+        Slot.objects.filter(pk=slot.pk).update(
+            starts_at=mdt.requested_at + timedelta(hours=hours),
+            ends_at=mdt.requested_at + timedelta(hours=hours + 1),
+        )
+        Mdt.objects.filter(pk=mdt.pk).update(deadline=mdt.requested_at + timedelta(hours=48))
+    request(s)
+    rows = by_place(metrics.figures(Period.month(timezone.localdate())))
+    grays_figures, borough = rows["grays"].values, rows["borough"].values
+    assert grays_figures["mdts_convened"].shown() == "6"
+    assert grays_figures["mdt_hours_median"].shown() == "25.0 hours"
+    assert grays_figures["mdt_hours_p90"].shown() == "70.0 hours"
+    assert grays_figures["urgent_by_deadline"].shown() == "83%"
+    assert borough["urgent_by_deadline"].value == pytest.approx(500 / 6)
+    tilbury = rows["tilbury-chadwell"].values
+    assert tilbury["mdts_convened"].shown() == "0"
+    assert tilbury["mdt_hours_median"].shown() == "no data"

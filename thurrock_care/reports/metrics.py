@@ -28,6 +28,7 @@ from introductions.models import (
     WellbeingAnswer,
 )
 from localities.models import LearningCycle, Locality, Membership
+from mdt import measures as mdt_measures
 from thurrock_care.reports.periods import Period
 
 BOROUGH = "borough"
@@ -109,6 +110,12 @@ MEASURES: list[tuple[str, str]] = [
     ("connections_made", "Connections made to community"),
     ("connections_kept", "Connections that held"),
     ("wellbeing_people", "People who answered the wellbeing questions twice or more"),
+    ("mdts_convened", "MDTs convened (of those asked for in the period)"),
+    ("mdt_hours_median", "Hours from asking to meeting: median"),
+    ("mdt_hours_p90", "Hours from asking to meeting: 90th percentile"),
+    ("urgent_by_deadline", "Urgent MDTs met within two working days"),
+    ("mdt_actions_on_time", "MDT actions done by their due date"),
+    ("mdt_actions_overdue", "MDT actions overdue"),
     ("new_members", "New ILT member organisations"),
     ("learning_started", "Learning cycles started"),
     ("learning_concluded", "Learning cycles concluded"),
@@ -215,6 +222,42 @@ def wellbeing_changes(period: Period) -> dict[int, tuple[int, dict[str, list[int
     return found
 
 
+def mdt_values(period: Period) -> dict[int | None, dict[str, Count | Mean]]:
+    """MDTs asked for in the period (mdt/measures.py), per locality id and for the borough
+    (None), as figures: shares and times rest on the MDTs (people) or actions behind them."""
+    found = mdt_measures.for_period(
+        since=period.since(), until=period.until(), start=period.start, end=period.end
+    )
+    values = {}
+    for key, f in found.items():
+        values[key] = {
+            "mdts_convened": Count(f.met),
+            "mdt_hours_median": Mean(f.median_hours, f.met, unit=" hours"),
+            "mdt_hours_p90": Mean(f.p90_hours, f.met, unit=" hours"),
+            "urgent_by_deadline": Mean(_share(f.urgent_on_time, f.urgent), f.urgent, 0, "%"),
+            "mdt_actions_on_time": Mean(
+                _share(f.actions_on_time, f.actions_due), f.actions_due, 0, "%"
+            ),
+            "mdt_actions_overdue": Count(f.actions_overdue, identifying=False),
+        }
+    return values
+
+
+def mdt_values_empty() -> dict[str, Count | Mean]:
+    return {
+        "mdts_convened": Count(0),
+        "mdt_hours_median": Mean(None, 0),
+        "mdt_hours_p90": Mean(None, 0),
+        "urgent_by_deadline": Mean(None, 0),
+        "mdt_actions_on_time": Mean(None, 0),
+        "mdt_actions_overdue": Count(0, identifying=False),
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
 def figures(period: Period, localities: Iterable[Locality] | None = None) -> list[Figures]:
     """The figures of each locality asked for (all, by default) and then the borough's: the
     whole borough, whichever localities are asked for."""
@@ -222,6 +265,8 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
     counts = {**lac_counts(period), **ilt_counts(period)}
     sources = introductions_by_source(period)
     wellbeing = wellbeing_changes(period)
+    mdts = mdt_values(period)
+    no_mdts = mdt_values_empty()
     result = []
     for place in places:
         figures = Figures(place=place.name, slug=place.slug)
@@ -230,6 +275,7 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
         figures.introductions_by_source = _sources(sources.get(place.pk, {}))
         people, changes = wellbeing.get(place.pk, (0, {n: [] for n in WELLBEING_FIELDS}))
         figures.values["wellbeing_people"] = Count(people)
+        figures.values.update(mdts.get(place.pk, no_mdts))
         figures.wellbeing_change = _changes(changes)
         result.append(figures)
     borough = Figures(place="Thurrock", slug=BOROUGH)
@@ -246,6 +292,7 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
             every[name].extend(values)
     borough.values["wellbeing_people"] = Count(sum(people for people, _ in wellbeing.values()))
     borough.wellbeing_change = _changes(every)
+    borough.values.update(mdts.get(None, no_mdts))
     result.append(borough)
     return result
 
