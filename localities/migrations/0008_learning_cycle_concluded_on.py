@@ -12,16 +12,19 @@ def concluded_when_last_changed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('localities', '0007_search_indexes'),
+        ("localities", "0007_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='learningcycle',
-            name='concluded_on',
-            field=models.DateField(blank=True, help_text='When it was learned from or stopped (for the digest).', null=True),
+            model_name="learningcycle",
+            name="concluded_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When it was learned from or stopped (for the digest).",
+                null=True,
+            ),
         ),
         migrations.RunPython(concluded_when_last_changed, migrations.RunPython.noop),
     ]
