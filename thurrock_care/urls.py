@@ -43,6 +43,7 @@ urlpatterns = [
     path("localities/", include("localities.urls")),
     path("residents/", include("localities.resident_urls")),
     path("lac/", include("introductions.urls")),
+    path("wellbeing-teams/", include("wellbeing_teams.urls")),
     path("learning/", include((learning_urlpatterns, "learning"))),
     path("assets/", include((asset_urlpatterns, "assets"))),
     path("notifications/", include("thurrock_care.notifications.urls")),

@@ -1,0 +1,146 @@
+"""Validation only: what a Wellbeing Team worker types on their phone. Creates carry a
+submission key (one record for a double tap or a retry); edits carry the version read."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from thurrock_care.forms import date_field
+from thurrock_care.submissions.forms import SubmissionKeyField
+from thurrock_care.versions import VersionField
+from wellbeing_teams.models import (
+    MAX_WEEKLY_HOURS,
+    OutcomeRating,
+    PersonalOutcome,
+    TimeEntry,
+)
+
+TEXT = {"rows": 3, "class": "govuk-textarea"}
+
+
+class VisitRecordForm(forms.Form):
+    """What happened, health care tasks, concerns, and progress on each outcome (optional)."""
+
+    submission_key = SubmissionKeyField()
+    version = VersionField()
+    what_happened = forms.CharField(
+        label="What happened", required=False, max_length=5000, widget=forms.Textarea(attrs=TEXT)
+    )
+    health_tasks = forms.CharField(
+        label="Health care tasks done",
+        help_text="Medication prompts, creams, checks",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    concerns = forms.CharField(
+        label="Concerns raised", required=False, max_length=2000, widget=forms.Textarea(attrs=TEXT)
+    )
+
+    def __init__(self, *args: Any, outcomes: list[PersonalOutcome], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcomes = outcomes
+        for outcome in outcomes:
+            self.fields[f"rating_{outcome.pk}"] = forms.TypedChoiceField(
+                label=f"Progress: “{outcome.words}”",
+                choices=OutcomeRating.SCALE,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{outcome.pk}"] = forms.CharField(
+                label=f"Note on “{outcome.words}” (optional)",
+                required=False,
+                max_length=2000,
+            )
+
+    def progress(self) -> dict[int, tuple[int, str]]:
+        data = self.cleaned_data
+        return {
+            o.pk: (data[f"rating_{o.pk}"], data.get(f"note_{o.pk}", ""))
+            for o in self.outcomes
+            if data.get(f"rating_{o.pk}")
+        }
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "what_happened": data["what_happened"],
+            "health_tasks": data["health_tasks"],
+            "concerns": data["concerns"],
+            "progress": self.progress(),
+        }
+
+
+class MissedForm(forms.Form):
+    version = VersionField()
+    reason = forms.CharField(
+        label="Why was the visit missed?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        error_messages={"required": "Say why the visit was missed"},
+    )  # fmt: skip
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(
+        label="Which time", choices=[("arrived_at", "Arrived"), ("left_at", "Left")],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    corrected = forms.TimeField(
+        label="The right time",
+        help_text="24-hour clock, for example 08:05",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a time like 08:05"},
+    )
+    reason = forms.CharField(
+        label="Why correct it?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        error_messages={"required": "Say why the time is corrected"},
+    )  # fmt: skip
+
+
+class OutcomeForm(forms.Form):
+    submission_key = SubmissionKeyField()
+    words = forms.CharField(
+        label="What they want, in their words",
+        help_text="For example: walk to the shop on my own",
+        max_length=500,
+        widget=forms.Textarea(attrs=TEXT),
+        error_messages={"required": "Write the outcome in their words"},
+    )
+
+
+class HoursForm(forms.Form):
+    version = VersionField()
+    hours_per_week = forms.DecimalField(
+        label="Commissioned hours a week",
+        min_value=Decimal(0),
+        max_value=Decimal(MAX_WEEKLY_HOURS),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter a number of hours, like 12.5"},
+    )
+    reason = forms.CharField(
+        label="Why do the hours change?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        error_messages={"required": "Say why the hours change"},
+    )  # fmt: skip
+
+
+class TimeEntryForm(forms.Form):
+    submission_key = SubmissionKeyField()
+    category = forms.ChoiceField(
+        label="What was the time for?", choices=TimeEntry.Category.choices,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    on = date_field("Day", required=True)
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=24 * 60,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter a whole number of minutes, like 30"},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)

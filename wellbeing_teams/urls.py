@@ -1,0 +1,21 @@
+from django.urls import path
+
+from wellbeing_teams import views
+
+app_name = "wellbeing_teams"
+urlpatterns = [
+    path("", views.team_list, name="teams"),
+    path("my-day/", views.my_day, name="my_day"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/<int:pk>/day/", views.team_day, name="team_day"),
+    path("teams/<int:pk>/time/new/", views.time_create, name="time_create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/arrived/", views.visit_arrived, name="visit_arrived"),
+    path("visits/<int:pk>/left/", views.visit_left, name="visit_left"),
+    path("visits/<int:pk>/missed/", views.visit_missed, name="visit_missed"),
+    path("visits/<int:pk>/correct/", views.visit_correct, name="visit_correct"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
+    path("people/<int:pk>/hours/", views.hours_change, name="hours_change"),
+    path("residents/<int:pk>/", views.person_for_resident, name="for_resident"),
+]
