@@ -112,15 +112,10 @@ def person_page(person: PersonSupported, now: datetime | None = None) -> dict[st
 
 
 def team_page(team: Team) -> dict[str, Any]:
-    today = timezone.localdate()
     return {
         "members": list(
             TeamMember.objects.current().filter(team=team).select_related("user")
             .order_by("user__full_name")
-        ),
-        "caseload": list(
-            PersonSupported.objects.current(today).filter(team=team).select_related("resident")
-            .order_by("resident__full_name")
         ),
         "neighbourhoods": list(team.neighbourhoods.order_by("name")),
     }  # fmt: skip

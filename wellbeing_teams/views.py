@@ -19,7 +19,7 @@ from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.submissions.forms import keep_typed_after_reuse
 from thurrock_care.versions import CONFLICT_STATUS, EditConflict, keep_typed_after_conflict
-from wellbeing_teams import gates, queries, services
+from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
     CorrectionForm,
     HoursForm,
@@ -52,7 +52,13 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = gates.visible_team(request, pk)
     context = queries.team_page(team)
     context["is_member"] = Team.objects.run_by(request.user).filter(pk=pk).exists()
-    gates.audited(request, [p.resident_id for p in context["caseload"]])
+    today = timezone.localdate()
+    context["shares"] = [
+        figures.direct_contact(team, figures.iso_week(today)),
+        figures.direct_contact(team, figures.month(today)),
+    ]
+    context["continuity"] = figures.continuity(team)
+    gates.audited(request, [row.person.resident_id for row in context["continuity"]["people"]])
     return render(request, "wellbeing_teams/team_detail.html", {"team": team, **context})
 
 

@@ -1,0 +1,150 @@
+"""The team's figures, from known data: direct-contact share (against the 61% golden rule),
+per worker and per team, per ISO week and per month; continuity (distinct workers per person
+over 28 days, flagged above four, and the team's median). Each is a fixed number of queries.
+
+Direct contact is derived from recorded visits (arrived to left), counted for each worker
+assigned to the visit, in the period in which they arrived; other time is what workers record
+(travel, team meetings, training, admin). Share = direct / (direct + other)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.utils import timezone
+
+from wellbeing_teams.models import (
+    CONTINUITY_DAYS,
+    CONTINUITY_FLAG,
+    DIRECT_CONTACT_TARGET,
+    PersonSupported,
+    Team,
+    TeamMember,
+    TimeEntry,
+    Visit,
+)
+
+UK = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date  # first day
+    end: date  # the day after the last
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return (datetime.combine(self.start, time(), UK), datetime.combine(self.end, time(), UK))
+
+
+def iso_week(day: date) -> Period:
+    year, week, weekday = day.isocalendar()
+    monday = day - timedelta(days=weekday - 1)
+    return Period(f"Week {week} of {year}", monday, monday + timedelta(days=7))
+
+
+def month(day: date) -> Period:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(f"{first:%B %Y}", first, following)
+
+
+@dataclass
+class Share:
+    direct: int = 0  # minutes
+    other: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.direct + self.other
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.direct / self.total, 1) if self.total else None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.percent is not None and self.percent >= DIRECT_CONTACT_TARGET
+
+
+def direct_contact(team: Team, period: Period) -> dict[str, Any]:
+    """Per worker (current members, and anyone with time in the period) and the team. Three
+    queries."""
+    start, end = period.bounds
+    length = ExpressionWrapper(
+        F("visit__left_at") - F("visit__arrived_at"), output_field=DurationField()
+    )
+    direct = (
+        Visit.workers.through.objects.filter(
+            visit__team=team,
+            visit__arrived_at__gte=start,
+            visit__arrived_at__lt=end,
+            visit__left_at__gt=F("visit__arrived_at"),
+        )
+        .values("user_id")
+        .annotate(total=Sum(length))
+    )
+    other = (
+        TimeEntry.objects.filter(team=team, on__gte=period.start, on__lt=period.end)
+        .values("worker_id")
+        .annotate(total=Sum("minutes"))
+    )
+    shares: dict[int, Share] = {}
+    for row in direct:
+        shares.setdefault(row["user_id"], Share()).direct = int(row["total"].total_seconds() // 60)
+    for row in other:
+        shares.setdefault(row["worker_id"], Share()).other = int(row["total"])
+    members = {
+        m.user_id: m.user
+        for m in TeamMember.objects.filter(team=team)
+        .select_related("user")
+        .order_by("user__full_name")
+    }
+    workers = [(user, shares.get(pk, Share())) for pk, user in members.items() if pk in shares]
+    total = Share(sum(s.direct for s in shares.values()), sum(s.other for s in shares.values()))
+    return {"period": period, "workers": workers, "team": total, "target": DIRECT_CONTACT_TARGET}
+
+
+@dataclass
+class Continuity:
+    person: PersonSupported
+    workers: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.workers > CONTINUITY_FLAG
+
+
+def continuity(team: Team, now: datetime | None = None) -> dict[str, Any]:
+    """For each person on the caseload, how many different workers visited them (visits
+    arrived at) in the last 28 days; flagged above four; the team's median over the people
+    visited. Two queries."""
+    now = now or timezone.now()
+    since = now - timedelta(days=CONTINUITY_DAYS)
+    rows_visited = (
+        Visit.workers.through.objects.filter(
+            visit__team=team, visit__arrived_at__gte=since, visit__arrived_at__lte=now
+        )
+        .values("visit__person_id")
+        .annotate(workers=Count("user_id", distinct=True))
+    )
+    counts: dict[int, int] = {row["visit__person_id"]: row["workers"] for row in rows_visited}
+    people = (
+        PersonSupported.objects.current(timezone.localdate(now))
+        .filter(team=team)
+        .select_related("resident")
+        .order_by("resident__full_name", "pk")
+    )
+    rows = [Continuity(person=p, workers=counts.get(p.pk, 0)) for p in people]
+    visited = list(counts.values())
+    return {
+        "people": rows,
+        "median": statistics.median(visited) if visited else None,
+        "flag_above": CONTINUITY_FLAG,
+        "days": CONTINUITY_DAYS,
+    }
