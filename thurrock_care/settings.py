@@ -343,6 +343,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 # The queue tasks go to and workers take them from (tasks a worker sends, too: the sweeper's).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 # The one place periodic work is declared; run exactly one beat.
+# Wellbeing Teams: how long a team's members still see a person after they leave its caseload
+# (to finish their notes and hand over), in days.
+WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS = env_int(
+    "WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS", 28, minimum=0
+)
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "thurrock_care.tasks.heartbeat",
@@ -355,6 +361,14 @@ CELERY_BEAT_SCHEDULE = {
     "introductions-follow-up-reminders": {
         "task": "introductions.tasks.remind_follow_ups",
         "schedule": crontab(minute="*/15"),  # follow-ups due today: once each (dedupe key)
+    },
+    "wellbeing-teams-late-visits": {
+        "task": "wellbeing_teams.tasks.remind_late_visits",
+        "schedule": crontab(minute="*/5"),  # late visits: the worker, then the team; once each
+    },
+    "wellbeing-teams-visit-patterns": {
+        "task": "wellbeing_teams.tasks.extend_visit_patterns",
+        "schedule": crontab(hour=2, minute=41),  # recurring visits: four weeks ahead
     },
     "forget-old-submissions": {
         "task": "thurrock_care.submissions.tasks.forget_old_submissions",

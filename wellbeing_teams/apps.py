@@ -11,12 +11,15 @@ class WellbeingTeamsConfig(AppConfig):
         today; a resident's page links to their team's page for them."""
         from django.urls import reverse
 
-        from thurrock_care import access, panels, resident_actions
+        from thurrock_care import access, notifications, panels, resident_actions
         from thurrock_care.accounts.models import Role
         from wellbeing_teams import involvement
+        from wellbeing_teams import notifications as kinds
         from wellbeing_teams import panels as home
 
         access.register_involvement(involvement.on_their_teams_caseload)
+        for kind in kinds.KINDS:
+            notifications.register_kind(kind)
         panels.register_panel(
             "visits_today",
             template="wellbeing_teams/_home_visits_today.html",

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # A visit still unrecorded this long after its planned start is late.
 LATE_AFTER = timedelta(minutes=30)
+# Still unrecorded this long after its planned start, the team's coordinators are told too.
+TEAM_TOLD_AFTER = timedelta(minutes=60)
 # A visit started within this of its planned start was on time (punctuality).
 ON_TIME_WITHIN = timedelta(minutes=15)
 # The Buurtzorg golden rule: at least this share of a worker's time in direct contact.

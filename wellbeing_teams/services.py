@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped]
+from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from thurrock_care import submissions
 from thurrock_care.audit.models import Action
 from thurrock_care.audit.services import record
 from thurrock_care.versions import EditConflict
+from wellbeing_teams import notifications
 from wellbeing_teams.models import (
     MAX_WEEKLY_HOURS,
     HealthEvent,
@@ -556,6 +557,7 @@ def record_arrival(*, visit: Visit, by: User, request: HttpRequest | None = None
     visit.status = Visit.Status.IN_PROGRESS
     visit.version += 1
     visit.save(update_fields=["arrived_at", "arrived_by", "status", "version", "updated_at"])
+    notifications.withdraw_for(visit)
     record(
         actor=by,
         action=Action.CHANGED,

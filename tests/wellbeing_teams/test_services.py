@@ -239,3 +239,21 @@ def test_late_is_still_unrecorded_30_minutes_after_the_planned_start(person, wor
     assert not Visit.objects.late(now=start + timedelta(minutes=29)).exists()
     Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.IN_PROGRESS)
     assert not Visit.objects.late(now=start + timedelta(hours=2)).exists()
+
+
+def test_the_daily_task_keeps_four_weeks_ahead_once(person, worker):
+    from wellbeing_teams.tasks import extend_visit_patterns
+
+    pattern = services.create_pattern(
+        person=person, weekdays=[2], start_time=time(9, 30), minutes=30,
+        starts_on=timezone.localdate(), workers=[worker], by=worker,
+    )  # fmt: skip
+    made = Visit.objects.filter(pattern=pattern).count()
+    Visit.objects.filter(
+        pattern=pattern, planned_start__gt=timezone.now() + timedelta(days=14)
+    ).delete()
+    missing = made - Visit.objects.filter(pattern=pattern).count()
+    assert missing > 0
+    assert extend_visit_patterns.delay().get() == missing
+    assert Visit.objects.filter(pattern=pattern).count() == made
+    assert extend_visit_patterns.delay().get() == 0
