@@ -148,3 +148,47 @@ def continuity(team: Team, now: datetime | None = None) -> dict[str, Any]:
         "flag_above": CONTINUITY_FLAG,
         "days": CONTINUITY_DAYS,
     }
+
+
+# The average length of a month, in days, for rates per person-month.
+MONTH_DAYS = 365.25 / 12
+
+
+@dataclass
+class Rate:
+    events: int
+    days: int
+
+    @property
+    def person_months(self) -> float:
+        return self.days / MONTH_DAYS
+
+    @property
+    def per_person_month(self) -> float | None:
+        return round(self.events / self.person_months, 3) if self.days else None
+
+
+def health_event_rates(
+    person: PersonSupported, *, today: date | None = None, before_months: int = 12
+) -> dict[str, dict[str, Rate]]:
+    """Each kind of health event's rate per person-month before the person joined the team
+    (the `before_months` months before `started_on`) and since (to when they left, or today).
+    One query."""
+    from wellbeing_teams.models import HealthEvent
+
+    today = today or timezone.localdate()
+    joined = person.started_on
+    before_start = joined - timedelta(days=round(before_months * MONTH_DAYS))
+    after_end = min(person.ended_on or today, today)
+    events = HealthEvent.objects.filter(
+        resident_id=person.resident_id, occurred_on__gte=before_start, occurred_on__lte=after_end
+    ).values_list("kind", "occurred_on")
+    counts: dict[str, list[int]] = {kind: [0, 0] for kind in HealthEvent.Kind.values}
+    for kind, on in events:
+        counts[kind][0 if on < joined else 1] += 1
+    before_days = (joined - before_start).days
+    after_days = max((after_end - joined).days + 1, 0)
+    return {
+        kind: {"before": Rate(b, before_days), "after": Rate(a, after_days)}
+        for kind, (b, a) in counts.items()
+    }

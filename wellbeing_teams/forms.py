@@ -13,6 +13,7 @@ from thurrock_care.submissions.forms import SubmissionKeyField
 from thurrock_care.versions import VersionField
 from wellbeing_teams.models import (
     MAX_WEEKLY_HOURS,
+    HealthEvent,
     OutcomeRating,
     PersonalOutcome,
     TimeEntry,
@@ -144,3 +145,19 @@ class TimeEntryForm(forms.Form):
         error_messages={"invalid": "Enter a whole number of minutes, like 30"},
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+
+class HealthEventForm(forms.Form):
+    submission_key = SubmissionKeyField()
+    kind = forms.ChoiceField(
+        label="What happened?", choices=HealthEvent.Kind.choices, widget=forms.RadioSelect
+    )
+    occurred_on = date_field(
+        "When", required=True, help_text="Before they joined the team too. For example, 27/03/2026"
+    )
+    source = forms.CharField(
+        label="How do you know? (optional)",
+        help_text="For example: GP record, hospital discharge letter, the person",
+        required=False,
+        max_length=200,
+    )

@@ -17,5 +17,10 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("people/<int:pk>/hours/", views.hours_change, name="hours_change"),
+    path(
+        "people/<int:pk>/health-events/new/",
+        views.health_event_create,
+        name="health_event_create",
+    ),
     path("residents/<int:pk>/", views.person_for_resident, name="for_resident"),
 ]

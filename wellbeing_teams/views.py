@@ -22,6 +22,7 @@ from thurrock_care.versions import CONFLICT_STATUS, EditConflict, keep_typed_aft
 from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
     CorrectionForm,
+    HealthEventForm,
     HoursForm,
     MissedForm,
     OutcomeForm,
@@ -335,5 +336,29 @@ def time_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "wellbeing_teams/time_form.html",
         {"team": team, "form": form},
+        status=form_status(request),
+    )
+
+
+@login_required
+def health_event_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A GP appointment, A&E attendance, unplanned admission or fall, for the evaluation."""
+    person = gates.recordable_person(request, pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = HealthEventForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_health_event(person=person, by=request.user, **form.cleaned_data)
+        except submissions.KeyReused:
+            keep_typed_after_reuse(form, data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The health event has been recorded.")
+            return redirect("wellbeing_teams:person", pk=person.pk)
+    return render(
+        request,
+        "wellbeing_teams/health_event_form.html",
+        {"person": person, "resident": person.resident, "form": form},
         status=form_status(request),
     )
