@@ -11,15 +11,24 @@ class WellbeingTeamsConfig(AppConfig):
         today; a resident's page links to their team's page for them."""
         from django.urls import reverse
 
-        from thurrock_care import access, notifications, panels, resident_actions
+        from thurrock_care import access, notifications, panels, resident_actions, timeline
         from thurrock_care.accounts.models import Role
         from wellbeing_teams import involvement
         from wellbeing_teams import notifications as kinds
         from wellbeing_teams import panels as home
+        from wellbeing_teams import timeline as entries
 
         access.register_involvement(involvement.on_their_teams_caseload)
         for kind in kinds.KINDS:
             notifications.register_kind(kind)
+        timeline.register_provider(
+            "team_visit", "Wellbeing Team visits", entries.visits, link=entries.visit_page
+        )
+        timeline.register_provider("outcome_rating", "Outcome progress", entries.outcome_ratings)
+        timeline.register_provider("team_hours", "Commissioned hours", entries.hours_changes)
+        timeline.register_provider(
+            "team_support", "Wellbeing Team", entries.support, link=entries.person_page
+        )
         panels.register_panel(
             "visits_today",
             template="wellbeing_teams/_home_visits_today.html",
