@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "DropInKindEnum": "introductions.models.DropInSession.Kind",
         "ResidentStatusEnum": "localities.models.Resident.Status",
         "IntroductionStatusEnum": "introductions.models.Introduction.Status",
+        "HealthEventKindEnum": "wellbeing_teams.models.HealthEvent.Kind",
+        "VisitStatusEnum": "wellbeing_teams.models.Visit.Status",
     },
 }
 

@@ -20,6 +20,7 @@ admin.site.site_title = "Thurrock Care"
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("localities.api")),
     path("", include("introductions.api")),
+    path("", include("wellbeing_teams.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles from its script: allowed on this page only.
     path(
