@@ -96,7 +96,9 @@ def person_page(person: PersonSupported, now: datetime | None = None) -> dict[st
             Prefetch("ratings", queryset=ratings)
         )
     )
-    visits = Visit.objects.filter(person=person).prefetch_related("workers")
+    visits = (
+        Visit.objects.filter(person=person).select_related("resident").prefetch_related("workers")
+    )
     return {
         "outcomes": outcomes,
         "hours_changes": list(person.hours_changes.select_related("changed_by")),
