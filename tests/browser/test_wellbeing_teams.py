@@ -1,0 +1,77 @@
+"""A Wellbeing Team worker's day in the browser, on a phone (375 px): open their day, tap
+Arrived, record the visit with outcome progress, tap Left; the team's day shows it completed.
+axe finds nothing on any page visited (screenshots for docs/wellbeing-teams.md)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import WIDTHS, check_page, sign_in
+from tests.wellbeing_teams.conftest import member
+from tests.wellbeing_teams.factories import PersonSupportedFactory, TeamFactory, VisitFactory
+from wellbeing_teams import services
+from wellbeing_teams.models import OutcomeRating, TeamMember, Visit
+
+
+def test_a_workers_day_on_a_phone(page: Page, live_server, grays):
+    team = TeamFactory(name="Grays Riverside", locality=grays)
+    worker = member(team, full_name="Wendy Okafor")
+    member(team, TeamMember.Role.PLANNING, full_name="Pete Planner")
+    person = PersonSupportedFactory(team=team, resident__full_name="Grace Adeyemi")
+    outcome = services.add_outcome(person=person, words="Walk to the shop on my own", by=worker)
+    start = timezone.now() - timedelta(minutes=5)
+    if timezone.localdate(start) != timezone.localdate():
+        start = timezone.now()
+    visit = VisitFactory(person=person, workers=[worker], planned_start=start)
+
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 800})
+    sign_in(page, live_server.url, worker)
+    expect(page.get_by_role("heading", name="Your visits today")).to_be_visible()
+    check_page(page, "wellbeing-home")
+
+    page.get_by_role("link", name="My visits today").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My visits today")
+    check_page(page, "wellbeing-my-day")
+    page.get_by_role("button", name="Arrived at Grace Adeyemi").click()
+    expect(page.get_by_text("Arrived: ")).to_be_visible()
+    expect(page.get_by_text("In progress", exact=True)).to_be_visible()
+    check_page(page, "wellbeing-my-day-arrived")
+
+    page.get_by_role("link", name="Record the visit with Grace Adeyemi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Visit,")
+    check_page(page, "wellbeing-visit")
+    page.get_by_label("What happened").fill("We walked to the corner and back together.")
+    page.get_by_label("Health care tasks done").fill("Morning medication prompt")
+    page.get_by_role("group", name="Progress: “Walk to the shop on my own”").get_by_label(
+        "3: some progress"
+    ).check()
+    page.get_by_label("Note on “Walk to the shop on my own” (optional)").fill("Halfway there")
+    page.get_by_role("button", name="Save the record").click()
+    expect(page.get_by_text("The visit has been recorded.")).to_be_visible()
+    check_page(page, "wellbeing-visit-recorded")
+
+    page.goto(f"{live_server.url}/wellbeing-teams/my-day/")
+    page.get_by_role("button", name="Left Grace Adeyemi").click()
+    expect(page.get_by_text("Completed", exact=True)).to_be_visible()
+    check_page(page, "wellbeing-my-day-left")
+
+    page.goto(f"{live_server.url}/wellbeing-teams/teams/{team.pk}/day/")
+    card = page.locator(f"#visit-{visit.pk}")
+    expect(card.get_by_text("Completed", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 visit, 1 completed, 0 late, 0 missed.")).to_be_visible()
+    check_page(page, "wellbeing-team-day")
+
+    page.goto(f"{live_server.url}/wellbeing-teams/people/{person.pk}/")
+    expect(page.get_by_text("Halfway there")).to_be_visible()
+    check_page(page, "wellbeing-person")
+    page.goto(f"{live_server.url}/wellbeing-teams/teams/{team.pk}/")
+    expect(page.get_by_text("Pete Planner")).to_be_visible()
+    check_page(page, "wellbeing-team")
+
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.COMPLETED
+    assert visit.what_happened == "We walked to the corner and back together."
+    assert list(OutcomeRating.objects.filter(visit=visit).values_list("outcome", "rating")) == [
+        (outcome.pk, 3)
+    ]
