@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
 from wellbeing_teams.models import (
@@ -174,21 +174,101 @@ def health_event_rates(
     """Each kind of health event's rate per person-month before the person joined the team
     (the `before_months` months before `started_on`) and since (to when they left, or today).
     One query."""
+    return team_health_event_rates([person], today=today, before_months=before_months)
+
+
+def team_health_event_rates(
+    people: list[PersonSupported], *, today: date | None = None, before_months: int = 12
+) -> dict[str, dict[str, Rate]]:
+    """The same over several people: events and person-months summed, so that each person
+    counts for the time they were observed. One query, however many people."""
     from wellbeing_teams.models import HealthEvent
 
     today = today or timezone.localdate()
-    joined = person.started_on
-    before_start = joined - timedelta(days=round(before_months * MONTH_DAYS))
-    after_end = min(person.ended_on or today, today)
-    events = HealthEvent.objects.filter(
-        resident_id=person.resident_id, occurred_on__gte=before_start, occurred_on__lte=after_end
-    ).values_list("kind", "occurred_on")
+    windows = {}
+    for person in people:
+        joined = person.started_on
+        before_start = joined - timedelta(days=round(before_months * MONTH_DAYS))
+        after_end = min(person.ended_on or today, today)
+        windows[person.resident_id] = (before_start, joined, after_end)
     counts: dict[str, list[int]] = {kind: [0, 0] for kind in HealthEvent.Kind.values}
-    for kind, on in events:
-        counts[kind][0 if on < joined else 1] += 1
-    before_days = (joined - before_start).days
-    after_days = max((after_end - joined).days + 1, 0)
+    events = HealthEvent.objects.filter(resident_id__in=list(windows)).values_list(
+        "resident_id", "kind", "occurred_on"
+    )
+    for resident_id, kind, on in events:
+        before_start, joined, after_end = windows[resident_id]
+        if before_start <= on < joined:
+            counts[kind][0] += 1
+        elif joined <= on <= after_end:
+            counts[kind][1] += 1
+    before_days = sum((joined - start).days for start, joined, _ in windows.values())
+    after_days = sum(max((end - joined).days + 1, 0) for _, joined, end in windows.values())
     return {
         kind: {"before": Rate(b, before_days), "after": Rate(a, after_days)}
         for kind, (b, a) in counts.items()
     }
+
+
+@dataclass
+class Punctuality:
+    started: int  # visits arrived at, planned in the period
+    on_time: int  # of those, arrived within 15 minutes of the planned start
+    missed: int
+    cancelled: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.on_time / self.started, 1) if self.started else None
+
+
+def punctuality(team: Team, period: Period) -> Punctuality:
+    """Of the visits planned in the period that were started, the share started within 15
+    minutes of the plan (early or late); and how many were missed and cancelled. One query."""
+    from django.db.models import Q
+
+    from wellbeing_teams.models import ON_TIME_WITHIN
+
+    start, end = period.bounds
+    early = ExpressionWrapper(F("planned_start") - ON_TIME_WITHIN, output_field=DateTimeField())
+    late = ExpressionWrapper(F("planned_start") + ON_TIME_WITHIN, output_field=DateTimeField())
+    row = Visit.objects.filter(
+        team=team, planned_start__gte=start, planned_start__lt=end
+    ).aggregate(
+        started=Count("pk", filter=Q(arrived_at__isnull=False)),
+        on_time=Count("pk", filter=Q(arrived_at__gte=early, arrived_at__lte=late)),
+        missed=Count("pk", filter=Q(status=Visit.Status.MISSED)),
+        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+    )
+    return Punctuality(**row)
+
+
+@dataclass
+class OutcomeProgress:
+    outcomes: int  # personal outcomes of the people supported now
+    rated: int  # with at least one rating
+    improved: int  # whose latest rating is above their first
+    achieved: int  # whose latest rating is 5
+    average_change: float | None  # latest minus first, over those rated twice or more
+
+
+def outcome_progress(team: Team, today: date | None = None) -> OutcomeProgress:
+    """How the caseload's personal outcomes are going, from their ratings. Two queries."""
+    from wellbeing_teams.models import OutcomeRating, PersonalOutcome
+
+    people = PersonSupported.objects.current(today).filter(team=team)
+    outcomes = PersonalOutcome.objects.filter(person__in=people)
+    ratings: dict[int, list[int]] = {}
+    for outcome_id, rating in (
+        OutcomeRating.objects.filter(outcome__in=outcomes)
+        .order_by("rated_at", "pk")
+        .values_list("outcome_id", "rating")
+    ):
+        ratings.setdefault(outcome_id, []).append(rating)
+    changes = [r[-1] - r[0] for r in ratings.values() if len(r) > 1]
+    return OutcomeProgress(
+        outcomes=outcomes.count(),
+        rated=len(ratings),
+        improved=sum(1 for r in ratings.values() if r[-1] > r[0]),
+        achieved=sum(1 for r in ratings.values() if r[-1] == 5),
+        average_change=round(sum(changes) / len(changes), 2) if changes else None,
+    )

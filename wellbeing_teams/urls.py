@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-day/", views.my_day, name="my_day"),
     path("teams/<int:pk>/", views.team_detail, name="team"),
     path("teams/<int:pk>/day/", views.team_day, name="team_day"),
+    path("teams/<int:pk>/dashboard/", views.team_dashboard, name="team_dashboard"),
     path("teams/<int:pk>/time/new/", views.time_create, name="time_create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("visits/<int:pk>/arrived/", views.visit_arrived, name="visit_arrived"),

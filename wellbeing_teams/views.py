@@ -29,7 +29,7 @@ from wellbeing_teams.forms import (
     TimeEntryForm,
     VisitRecordForm,
 )
-from wellbeing_teams.models import PersonalOutcome, Team, Visit
+from wellbeing_teams.models import HealthEvent, PersonalOutcome, Team, Visit
 from wellbeing_teams.services import UK
 
 
@@ -362,3 +362,28 @@ def health_event_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {"person": person, "resident": person.resident, "form": form},
         status=form_status(request),
     )
+
+
+@login_required
+def team_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The team's own figures: direct-contact share against 61%, punctuality, missed visits,
+    continuity, outcome progress and health events before and after joining."""
+    team = gates.visible_team(request, pk)
+    today = timezone.localdate()
+    period = figures.month(today)
+    continuity = figures.continuity(team)
+    people = [row.person for row in continuity["people"]]
+    context = {
+        "team": team,
+        "period": period,
+        "share": figures.direct_contact(team, period),
+        "punctuality": figures.punctuality(team, period),
+        "continuity": continuity,
+        "flagged": sum(row.flagged for row in continuity["people"]),
+        "progress": figures.outcome_progress(team, today),
+        "health": [
+            (HealthEvent.Kind(kind).label, rates["before"], rates["after"])
+            for kind, rates in figures.team_health_event_rates(people, today=today).items()
+        ],
+    }
+    return render(request, "wellbeing_teams/team_dashboard.html", context)

@@ -108,6 +108,9 @@ def test_lists_reads_and_creates_for_the_team(world):
     assert HealthEvent.objects.get().resident_id == person.resident_id
     figures = client.get(f"/api/v1/wellbeing-teams/{world['team'].pk}/figures/").json()
     assert figures["week"]["target_percent"] == 61
+    assert figures["punctuality"]["started"] == 0
+    assert {r["kind"] for r in figures["health_events"]} == {k.value for k in HealthEvent.Kind}
+    assert figures["outcome_progress"]["outcomes"] == 1
     assert [row["person"] for row in figures["continuity"]] == [person.pk]
 
 

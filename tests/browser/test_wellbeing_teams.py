@@ -68,6 +68,9 @@ def test_a_workers_day_on_a_phone(page: Page, live_server, grays):
     page.goto(f"{live_server.url}/wellbeing-teams/teams/{team.pk}/")
     expect(page.get_by_text("Pete Planner")).to_be_visible()
     check_page(page, "wellbeing-team")
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_text("Started within 15 minutes of the plan")).to_be_visible()
+    check_page(page, "wellbeing-dashboard")
 
     visit.refresh_from_db()
     assert visit.status == Visit.Status.COMPLETED

@@ -70,6 +70,7 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("my_day", "get", url("my_day"), every),
         ("team", "get", url("team", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("team_day", "get", url("team_day", t), dict.fromkeys(TEAM_VIEWERS, 200)),
+        ("dashboard", "get", url("team_dashboard", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("time", "get", url("time_create", t), dict.fromkeys(RECORDERS, 200)),
         ("time_save", "post", url("time_create", t), dict.fromkeys(RECORDERS, 400)),
         ("visit", "get", url("visit", v), dict.fromkeys(READERS, 200)),

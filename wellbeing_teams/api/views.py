@@ -114,9 +114,42 @@ class ContinuitySerializer(serializers.Serializer):
     flagged = serializers.BooleanField()
 
 
+class PunctualitySerializer(serializers.Serializer):
+    started = serializers.IntegerField(help_text="Visits planned this month that were started.")
+    on_time = serializers.IntegerField(help_text="Of those, started within 15 minutes of plan.")
+    percent = serializers.FloatField(allow_null=True)
+    missed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class OutcomeProgressSerializer(serializers.Serializer):
+    outcomes = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    improved = serializers.IntegerField()
+    achieved = serializers.IntegerField()
+    average_change = serializers.FloatField(allow_null=True)
+
+
+class RateSerializer(serializers.Serializer):
+    events = serializers.IntegerField()
+    person_months = serializers.FloatField()
+    per_person_month = serializers.FloatField(allow_null=True)
+
+
+class HealthRatesSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HealthEvent.Kind.choices)
+    before = RateSerializer()
+    after = RateSerializer()
+
+
 class FiguresSerializer(serializers.Serializer):
     week = PeriodFiguresSerializer()
     month = PeriodFiguresSerializer()
+    punctuality = PunctualitySerializer(help_text="This month.")
+    outcome_progress = OutcomeProgressSerializer()
+    health_events = HealthRatesSerializer(
+        many=True, help_text="Per person-month: the year before each person joined, and since."
+    )
     continuity_days = serializers.IntegerField()
     continuity_median = serializers.FloatField(allow_null=True)
     continuity = ContinuitySerializer(many=True)
@@ -163,7 +196,8 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary="The team's figures: direct-contact share (this ISO week and month, against "
-        "61%) and continuity (distinct workers per person over 28 days)",
+        "61%), punctuality, missed visits, continuity (distinct workers per person over 28 "
+        "days), outcome progress and health events before and after joining",
         responses={200: FiguresSerializer},
     )
     @action(detail=True, methods=["get"])
@@ -172,7 +206,31 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         today = timezone.localdate()
         continuity = figures.continuity(team)
         audit(request, [row.person.resident_id for row in continuity["people"]])
+        punctual = figures.punctuality(team, figures.month(today))
+        progress = figures.outcome_progress(team, today)
+        people = [row.person for row in continuity["people"]]
+        rates = figures.team_health_event_rates(people, today=today)
+
+        def rate(r: figures.Rate) -> dict[str, Any]:
+            return {
+                "events": r.events,
+                "person_months": round(r.person_months, 3),
+                "per_person_month": r.per_person_month,
+            }
+
         data = {
+            "punctuality": {
+                "started": punctual.started,
+                "on_time": punctual.on_time,
+                "percent": punctual.percent,
+                "missed": punctual.missed,
+                "cancelled": punctual.cancelled,
+            },
+            "outcome_progress": vars(progress),
+            "health_events": [
+                {"kind": kind, "before": rate(r["before"]), "after": rate(r["after"])}
+                for kind, r in rates.items()
+            ],
             "week": _period(figures.direct_contact(team, figures.iso_week(today))),
             "month": _period(figures.direct_contact(team, figures.month(today))),
             "continuity_days": continuity["days"],
