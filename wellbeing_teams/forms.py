@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from thurrock_care.accounts.models import User
 from thurrock_care.forms import date_field
 from thurrock_care.submissions.forms import SubmissionKeyField
 from thurrock_care.versions import VersionField
@@ -16,6 +17,7 @@ from wellbeing_teams.models import (
     HealthEvent,
     OutcomeRating,
     PersonalOutcome,
+    Team,
     TimeEntry,
 )
 
@@ -79,16 +81,19 @@ class VisitRecordForm(forms.Form):
 class MissedForm(forms.Form):
     version = VersionField()
     reason = forms.CharField(
-        label="Why was the visit missed?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        label="Why was the visit missed?",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
         error_messages={"required": "Say why the visit was missed"},
-    )  # fmt: skip
+    )
 
 
 class CorrectionForm(forms.Form):
     field = forms.ChoiceField(
-        label="Which time", choices=[("arrived_at", "Arrived"), ("left_at", "Left")],
+        label="Which time",
+        choices=[("arrived_at", "Arrived"), ("left_at", "Left")],
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     corrected = forms.TimeField(
         label="The right time",
         help_text="24-hour clock, for example 08:05",
@@ -97,9 +102,11 @@ class CorrectionForm(forms.Form):
         error_messages={"invalid": "Enter a time like 08:05"},
     )
     reason = forms.CharField(
-        label="Why correct it?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        label="Why correct it?",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
         error_messages={"required": "Say why the time is corrected"},
-    )  # fmt: skip
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -125,17 +132,20 @@ class HoursForm(forms.Form):
         error_messages={"invalid": "Enter a number of hours, like 12.5"},
     )
     reason = forms.CharField(
-        label="Why do the hours change?", max_length=2000, widget=forms.Textarea(attrs=TEXT),
+        label="Why do the hours change?",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
         error_messages={"required": "Say why the hours change"},
-    )  # fmt: skip
+    )
 
 
 class TimeEntryForm(forms.Form):
     submission_key = SubmissionKeyField()
     category = forms.ChoiceField(
-        label="What was the time for?", choices=TimeEntry.Category.choices,
+        label="What was the time for?",
+        choices=TimeEntry.Category.choices,
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     on = date_field("Day", required=True)
     minutes = forms.IntegerField(
         label="Minutes",
@@ -161,3 +171,86 @@ class HealthEventForm(forms.Form):
         required=False,
         max_length=200,
     )
+
+
+class JoinForm(forms.Form):
+    """A resident joins a team's caseload."""
+
+    submission_key = SubmissionKeyField()
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the teams listed"},
+    )
+    started_on = date_field("Supported from", required=True, help_text="For example, 27/03/2026")
+    hours_per_week = forms.DecimalField(
+        label="Commissioned hours a week",
+        min_value=Decimal(0),
+        max_value=Decimal(MAX_WEEKLY_HOURS),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter a number of hours, like 12.5"},
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class PlanVisitForm(forms.Form):
+    """A visit: once on a day, or every week on the days ticked from that day."""
+
+    submission_key = SubmissionKeyField()
+    on = date_field(
+        "Day (the first day, if it repeats)", required=True, help_text="For example, 27/03/2026"
+    )
+    start_time = forms.TimeField(
+        label="Time",
+        help_text="24-hour clock, for example 08:00",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a time like 08:00"},
+    )
+    minutes = forms.IntegerField(
+        label="How long (minutes)",
+        min_value=5,
+        max_value=24 * 60,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter a whole number of minutes, like 45"},
+    )
+    repeat_on = forms.TypedMultipleChoiceField(
+        label="Repeat every week on (optional)",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    workers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="Who",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one team member",
+            "invalid_choice": "Choose members of the team",
+        },
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["workers"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]

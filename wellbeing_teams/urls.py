@@ -23,5 +23,7 @@ urlpatterns = [
         views.health_event_create,
         name="health_event_create",
     ),
+    path("people/<int:pk>/visits/new/", views.plan_visit, name="plan_visit"),
     path("residents/<int:pk>/", views.person_for_resident, name="for_resident"),
+    path("residents/<int:pk>/join/", views.join_team, name="join_team"),
 ]

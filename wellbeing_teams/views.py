@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from thurrock_care import submissions
+from thurrock_care.accounts.models import User
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.submissions.forms import keep_typed_after_reuse
@@ -24,12 +25,14 @@ from wellbeing_teams.forms import (
     CorrectionForm,
     HealthEventForm,
     HoursForm,
+    JoinForm,
     MissedForm,
     OutcomeForm,
+    PlanVisitForm,
     TimeEntryForm,
     VisitRecordForm,
 )
-from wellbeing_teams.models import HealthEvent, PersonalOutcome, Team, Visit
+from wellbeing_teams.models import HealthEvent, PersonalOutcome, Team, TeamMember, Visit
 from wellbeing_teams.services import UK
 
 
@@ -387,3 +390,77 @@ def team_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "wellbeing_teams/team_dashboard.html", context)
+
+
+@login_required
+def join_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Add a resident (whom this user sees) to the caseload of a team of their locality."""
+    resident, person = gates.person_for_resident(request, pk)
+    gates.audited(request, [resident.pk])
+    teams = Team.objects.visible_to(request.user).filter(
+        locality=resident.neighbourhood.locality_id
+    )
+    data = request.POST.copy() if request.method == "POST" else None
+    form = JoinForm(data, teams=teams, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.add_person(
+                resident=resident, by=request.user, request=request, **form.cleaned_data
+            )
+        except submissions.KeyReused:
+            keep_typed_after_reuse(form, data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"They are now supported by {person.team.name}.")
+            return redirect("wellbeing_teams:person", pk=person.pk)
+    context = {"resident": resident, "form": form, "teams": teams, "current": person}
+    return render(request, "wellbeing_teams/join_form.html", context, status=form_status(request))
+
+
+@login_required
+def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Plan a visit for a person on the team's caseload: once, or every week on some days."""
+    person = gates.recordable_person(request, pk)
+    members = User.objects.filter(
+        pk__in=TeamMember.objects.current().filter(team=person.team).values("user_id")
+    ).order_by("full_name")
+    data = request.POST.copy() if request.method == "POST" else None
+    form = PlanVisitForm(data, members=members)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            if values["repeat_on"]:
+                services.create_pattern(
+                    person=person,
+                    weekdays=values["repeat_on"],
+                    start_time=values["start_time"],
+                    minutes=values["minutes"],
+                    starts_on=values["on"],
+                    workers=values["workers"],
+                    by=request.user,
+                    submission_key=values["submission_key"],
+                )
+            else:
+                start = datetime.combine(values["on"], values["start_time"], tzinfo=UK)
+                services.plan_visit(
+                    person=person,
+                    start=start,
+                    minutes=values["minutes"],
+                    workers=values["workers"],
+                    by=request.user,
+                    submission_key=values["submission_key"],
+                )
+        except submissions.KeyReused:
+            keep_typed_after_reuse(form, data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The visit has been planned.")
+            return redirect("wellbeing_teams:person", pk=person.pk)
+    return render(
+        request,
+        "wellbeing_teams/plan_visit_form.html",
+        {"person": person, "resident": person.resident, "form": form},
+        status=form_status(request),
+    )

@@ -65,6 +65,10 @@ def test_a_workers_day_on_a_phone(page: Page, live_server, grays):
     page.goto(f"{live_server.url}/wellbeing-teams/people/{person.pk}/")
     expect(page.get_by_text("Halfway there")).to_be_visible()
     check_page(page, "wellbeing-person")
+    page.get_by_role("link", name="Plan a visit").click()
+    page.get_by_role("button", name="Plan the visit").click()  # nothing filled in: explained
+    expect(page.get_by_role("alert")).to_be_visible()
+    check_page(page, "wellbeing-plan-visit-errors")
     page.goto(f"{live_server.url}/wellbeing-teams/teams/{team.pk}/")
     expect(page.get_by_text("Pete Planner")).to_be_visible()
     check_page(page, "wellbeing-team")

@@ -16,7 +16,14 @@ from tests.wellbeing_teams.factories import (
 )
 from thurrock_care.accounts.models import Role
 from wellbeing_teams import services
-from wellbeing_teams.models import HealthEvent, OutcomeRating, PersonalOutcome, TeamMember, Visit
+from wellbeing_teams.models import (
+    HealthEvent,
+    OutcomeRating,
+    PersonalOutcome,
+    PersonSupported,
+    TeamMember,
+    Visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +93,10 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("health_event", "get", url("health_event_create", p), dict.fromkeys(RECORDERS, 200)),
         ("health_event_add", "post", url("health_event_create", p), dict.fromkeys(RECORDERS, 400)),
         ("for_resident", "get", url("for_resident", r), dict.fromkeys(READERS, 302)),
+        ("join", "get", url("join_team", r), dict.fromkeys(READERS, 200)),
+        ("join_save", "post", url("join_team", r), dict.fromkeys(READERS, 400)),
+        ("plan_visit", "get", url("plan_visit", p), dict.fromkeys(RECORDERS, 200)),
+        ("plan_visit_save", "post", url("plan_visit", p), dict.fromkeys(RECORDERS, 400)),
         ("arrived", "post", url("visit_arrived", v), dict.fromkeys(RECORDERS, 302)),
         ("left", "post", url("visit_left", v), dict.fromkeys(RECORDERS, 302)),
     ]  # fmt: skip
@@ -104,6 +115,8 @@ def test_every_user_and_every_wellbeing_teams_page(client, world):
     visit = Visit.objects.get()
     assert visit.arrived_by == world["users"]["administrator"]  # the first recorder to tap
     assert PersonalOutcome.objects.count() == 1
+    assert PersonSupported.objects.count() == 2
+    assert Visit.objects.count() == 1
     assert not OutcomeRating.objects.exists()
     assert not HealthEvent.objects.exists()
 
