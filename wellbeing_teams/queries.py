@@ -29,6 +29,16 @@ class WorkerDay:
     worker: Any
     visits: list[Visit] = field(default_factory=list)
 
+    @property
+    def now(self) -> Visit | None:
+        """Where they are: the visit they arrived at and have not left."""
+        return next((v for v in self.visits if v.status == Visit.Status.IN_PROGRESS), None)
+
+    @property
+    def next(self) -> Visit | None:
+        """Their next visit not yet started (late ones included)."""
+        return next((v for v in self.visits if v.status == Visit.Status.PLANNED), None)
+
 
 def _mark(visits: list[Visit], now: datetime) -> list[Visit]:
     for visit in visits:

@@ -204,3 +204,20 @@ def test_the_residents_link_leads_to_their_team_page_or_says_none(
     client.force_login(practitioner)
     response = client.get(reverse("wellbeing_teams:for_resident", args=[other.pk]))
     assert "Not supported by a Wellbeing Team" in response.text
+
+
+def test_the_teams_day_says_who_is_where_and_next(client, worker, team_coordinator, person):
+    now = timezone.now()
+    here = VisitFactory(person=person, workers=[worker], planned_start=now - timedelta(minutes=5))
+    services.record_arrival(visit=here, by=worker)
+    VisitFactory(person=person, workers=[worker], planned_start=now + timedelta(minutes=50))
+    if timezone.localdate(now + timedelta(minutes=50)) != timezone.localdate(
+        now - timedelta(minutes=5)
+    ):
+        pytest.skip("too close to midnight")
+    client.force_login(team_coordinator)
+    page = client.get(reverse("wellbeing_teams:team_day", args=[person.team_id])).text
+    name = person.resident.display_name
+    here.refresh_from_db()
+    assert f"Now with {name}, since {timezone.localtime(here.arrived_at):%H:%M}." in page
+    assert f"Next: {timezone.localtime(now + timedelta(minutes=50)):%H:%M} {name}." in page
