@@ -221,3 +221,37 @@ def test_the_teams_day_says_who_is_where_and_next(client, worker, team_coordinat
     here.refresh_from_db()
     assert f"Now with {name}, since {timezone.localtime(here.arrived_at):%H:%M}." in page
     assert f"Next: {timezone.localtime(now + timedelta(minutes=50)):%H:%M} {name}." in page
+
+
+def test_a_correction_on_the_web_keeps_and_shows_the_original(client, worker, person):
+    visit = VisitFactory(person=person, workers=[worker], planned_start=timezone.now())
+    visit = services.record_arrival(visit=visit, by=worker)
+    client.force_login(worker)
+    url = reverse("wellbeing_teams:visit_correct", args=[visit.pk])
+    response = client.post(url, {"field": "arrived_at", "corrected": "25:99", "reason": "Typo"})
+    assert response.status_code == 400
+    assert "Enter a time like 08:05" in response.text
+    assert "Typo" in response.text
+    earlier = timezone.localtime(visit.arrived_at) - timedelta(minutes=2)
+    if earlier.date() != timezone.localtime(visit.arrived_at).date():
+        pytest.skip("too close to midnight")
+    data = {"field": "arrived_at", "corrected": f"{earlier:%H:%M}", "reason": "Tapped late"}
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("wellbeing_teams:visit", args=[visit.pk])).text
+    original = timezone.localtime(visit.arrived_at)
+    assert f"Arrived: {original:%H:%M} corrected to {earlier:%H:%M}" in page
+    assert "Tapped late" in page
+
+
+def test_marking_a_visit_missed_on_the_web(client, worker, team_coordinator, person):
+    visit = VisitFactory(person=person, workers=[worker], planned_start=timezone.now())
+    client.force_login(worker)
+    url = reverse("wellbeing_teams:visit_missed", args=[visit.pk])
+    assert client.post(url, {"version": "1", "reason": ""}).status_code == 400
+    assert client.post(url, {"version": "1", "reason": "Not at home"}).status_code == 302
+    again = client.post(url, {"version": "1", "reason": "Again"})  # an old form: explained
+    assert again.status_code == 400
+    assert "This visit is missed" in again.text
+    assert "Again" in again.text
+    visit.refresh_from_db()
+    assert (visit.status, visit.missed_reason) == (Visit.Status.MISSED, "Not at home")
