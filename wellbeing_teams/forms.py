@@ -254,3 +254,29 @@ class PlanVisitForm(forms.Form):
         field = self.fields["workers"]
         field.queryset = members  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]
+
+
+class CancelForm(forms.Form):
+    version = VersionField()
+    reason = forms.CharField(
+        label="Why is it cancelled? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+
+
+class PreferredWorkersForm(forms.Form):
+    workers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="The small group of workers they know best",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose members of the team"},
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["workers"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]

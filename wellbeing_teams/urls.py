@@ -15,6 +15,7 @@ urlpatterns = [
     path("visits/<int:pk>/left/", views.visit_left, name="visit_left"),
     path("visits/<int:pk>/missed/", views.visit_missed, name="visit_missed"),
     path("visits/<int:pk>/correct/", views.visit_correct, name="visit_correct"),
+    path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit_cancel"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("people/<int:pk>/hours/", views.hours_change, name="hours_change"),
@@ -24,6 +25,7 @@ urlpatterns = [
         name="health_event_create",
     ),
     path("people/<int:pk>/visits/new/", views.plan_visit, name="plan_visit"),
+    path("people/<int:pk>/preferred-workers/", views.preferred_workers, name="preferred_workers"),
     path("residents/<int:pk>/", views.person_for_resident, name="for_resident"),
     path("residents/<int:pk>/join/", views.join_team, name="join_team"),
 ]

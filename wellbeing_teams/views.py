@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from thurrock_care.submissions.forms import keep_typed_after_reuse
 from thurrock_care.versions import CONFLICT_STATUS, EditConflict, keep_typed_after_conflict
 from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
+    CancelForm,
     CorrectionForm,
     HealthEventForm,
     HoursForm,
@@ -29,10 +31,18 @@ from wellbeing_teams.forms import (
     MissedForm,
     OutcomeForm,
     PlanVisitForm,
+    PreferredWorkersForm,
     TimeEntryForm,
     VisitRecordForm,
 )
-from wellbeing_teams.models import HealthEvent, PersonalOutcome, Team, TeamMember, Visit
+from wellbeing_teams.models import (
+    HealthEvent,
+    PersonalOutcome,
+    PersonSupported,
+    Team,
+    TeamMember,
+    Visit,
+)
 from wellbeing_teams.services import UK
 
 
@@ -422,11 +432,12 @@ def join_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Plan a visit for a person on the team's caseload: once, or every week on some days."""
     person = gates.recordable_person(request, pk)
-    members = User.objects.filter(
-        pk__in=TeamMember.objects.current().filter(team=person.team).values("user_id")
-    ).order_by("full_name")
     data = request.POST.copy() if request.method == "POST" else None
-    form = PlanVisitForm(data, members=members)
+    form = PlanVisitForm(
+        data,
+        members=_members(person),
+        initial={"workers": list(person.preferred_workers.all()), "minutes": 45},
+    )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -461,6 +472,61 @@ def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "wellbeing_teams/plan_visit_form.html",
+        {"person": person, "resident": person.resident, "form": form},
+        status=form_status(request),
+    )
+
+
+@login_required
+def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    visit = gates.recordable_visit(request, pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = CancelForm(data, initial={"version": visit.version})
+    status = form_status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_visit(visit=visit, by=request.user, **form.cleaned_data)
+        except EditConflict as error:
+            keep_typed_after_conflict(form, data, error)  # type: ignore[arg-type]
+            status = CONFLICT_STATUS
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The visit is cancelled.")
+            return redirect("wellbeing_teams:visit", pk=visit.pk)
+    return render(
+        request, "wellbeing_teams/visit_cancel.html", {"visit": visit, "form": form}, status=status
+    )
+
+
+def _members(person: PersonSupported) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=TeamMember.objects.current().filter(team=person.team).values("user_id")
+    ).order_by("full_name")
+
+
+@login_required
+def preferred_workers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The small group of workers the person knows best (visits are planned with them)."""
+    person = gates.recordable_person(request, pk)
+    form = PreferredWorkersForm(
+        request.POST or None,
+        members=_members(person),
+        initial={"workers": list(person.preferred_workers.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_preferred_workers(
+                person=person, workers=form.cleaned_data["workers"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Their preferred workers have been saved.")
+            return redirect("wellbeing_teams:person", pk=person.pk)
+    return render(
+        request,
+        "wellbeing_teams/preferred_workers_form.html",
         {"person": person, "resident": person.resident, "form": form},
         status=form_status(request),
     )

@@ -255,3 +255,27 @@ def test_marking_a_visit_missed_on_the_web(client, worker, team_coordinator, per
     assert "Again" in again.text
     visit.refresh_from_db()
     assert (visit.status, visit.missed_reason) == (Visit.Status.MISSED, "Not at home")
+
+
+def test_cancelling_a_visit_records_by_whom(client, worker, person):
+    visit = VisitFactory(person=person, workers=[worker], planned_start=timezone.now())
+    client.force_login(worker)
+    url = reverse("wellbeing_teams:visit_cancel", args=[visit.pk])
+    assert "Keep the visit" in client.get(url).text
+    assert client.post(url, {"version": "1", "reason": "In hospital"}).status_code == 302
+    page = client.get(reverse("wellbeing_teams:visit", args=[visit.pk])).text
+    assert f"{worker.full_name}: In hospital" in page
+
+
+def test_preferred_workers_are_chosen_from_the_team_and_ticked_when_planning(
+    client, worker, planner, person, other_worker
+):
+    client.force_login(worker)
+    url = reverse("wellbeing_teams:preferred_workers", args=[person.pk])
+    response = client.post(url, {"workers": [other_worker.pk]})
+    assert response.status_code == 400
+    assert "Choose members of the team" in response.text
+    assert client.post(url, {"workers": [worker.pk, planner.pk]}).status_code == 302
+    assert set(person.preferred_workers.all()) == {worker, planner}
+    form = client.get(reverse("wellbeing_teams:plan_visit", args=[person.pk])).context["form"]
+    assert set(form.initial["workers"]) == {worker, planner}
