@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from localities.models import Locality, Neighbourhood
 from thurrock_care.accounts.models import User
 from thurrock_care.forms import date_field
 from thurrock_care.submissions.forms import SubmissionKeyField
@@ -18,6 +19,7 @@ from wellbeing_teams.models import (
     OutcomeRating,
     PersonalOutcome,
     Team,
+    TeamMember,
     TimeEntry,
 )
 
@@ -280,3 +282,54 @@ class PreferredWorkersForm(forms.Form):
         field = self.fields["workers"]
         field.queryset = members  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="Team name", max_length=120)
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the localities listed"},
+    )
+    neighbourhoods = forms.ModelMultipleChoiceField(
+        label="Neighbourhoods (optional)",
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose neighbourhoods listed"},
+    )
+
+    def __init__(self, *args: Any, localities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = localities  # type: ignore[attr-defined]
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(  # type: ignore[attr-defined]
+            locality__in=localities
+        ).order_by("locality__name", "name")
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Their e-mail address",
+        help_text="The address they sign in to Thurrock Care with",
+        max_length=254,
+    )
+    role = forms.ChoiceField(
+        label="Role", choices=TeamMember.Role.choices, widget=forms.RadioSelect
+    )
+    contracted_hours = forms.DecimalField(
+        label="Contracted hours a week",
+        min_value=Decimal(0),
+        max_value=Decimal(MAX_WEEKLY_HOURS),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter a number of hours, like 37.5"},
+    )
+
+    def clean_email(self) -> User:
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("Nobody signs in with that address: invite them first")
+        return user

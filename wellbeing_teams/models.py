@@ -65,6 +65,19 @@ class TeamQuerySet(models.QuerySet["Team"]):
             return self.none()
         return self.filter(pk__in=TeamMember.objects.current().filter(user=user).values("team_id"))
 
+    def managed_by(self, user: User) -> TeamQuerySet:
+        """Teams whose membership this user manages: the coordinators of the team's locality's
+        ILT, the team's own coordinators, administrators."""
+        if access.is_administrator(user):
+            return self.all()
+        if not access.sees_named_residents(user):
+            return self.none()
+        own = TeamMember.objects.current().filter(user=user, role=TeamMember.Role.COORDINATOR)
+        allowed = Q(pk__in=own.values("team_id"))
+        if access.is_coordinator(user):
+            allowed |= Q(locality__in=Locality.objects.coordinated_by(user))
+        return self.filter(allowed)
+
 
 class Team(models.Model):
     name = models.CharField(max_length=120)

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from localities.models import Neighbourhood, Resident
+from localities.models import Locality, Neighbourhood, Resident
 from thurrock_care import submissions
 from thurrock_care.audit.models import Action
 from thurrock_care.audit.services import record
@@ -42,7 +42,6 @@ from wellbeing_teams.models import (
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from localities.models import Locality
     from thurrock_care.accounts.models import User
 
 UK = ZoneInfo("Europe/London")
@@ -71,6 +70,8 @@ def _hours(value: Decimal) -> Decimal:
 def create_team(
     *, name: str, locality: Locality, by: User, neighbourhoods: Iterable[Neighbourhood] = ()
 ) -> Team:
+    if not Locality.objects.coordinated_by(by).filter(pk=locality.pk).exists():
+        raise PermissionDenied("Teams are set up by the locality's coordinators")
     neighbourhoods = list(neighbourhoods)
     if not name.strip():
         raise ValidationError({"name": "Enter the team's name"})
@@ -91,6 +92,8 @@ def create_team(
 def add_member(
     *, team: Team, user: User, role: str, contracted_hours: Decimal, by: User
 ) -> TeamMember:
+    if not Team.objects.managed_by(by).filter(pk=team.pk).exists():
+        raise PermissionDenied("Members are added by the team's or the locality's coordinators")
     if role not in TeamMember.Role.values:
         raise ValidationError({"role": "Choose a role"})
     if TeamMember.objects.filter(team=team, user=user, left_on__isnull=True).exists():
@@ -109,6 +112,8 @@ def add_member(
 
 @transaction.atomic
 def end_membership(*, member: TeamMember, by: User, left_on: date | None = None) -> TeamMember:
+    if not Team.objects.managed_by(by).filter(pk=member.team_id).exists():
+        raise PermissionDenied("Members are changed by the team's or the locality's coordinators")
     member.left_on = left_on or timezone.localdate()
     member.save(update_fields=["left_on"])
     record(

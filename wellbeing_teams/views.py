@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from localities.models import Locality
 from thurrock_care import submissions
 from thurrock_care.accounts.models import User
 from thurrock_care.accounts.typing import AuthenticatedRequest
@@ -28,10 +29,12 @@ from wellbeing_teams.forms import (
     HealthEventForm,
     HoursForm,
     JoinForm,
+    MemberForm,
     MissedForm,
     OutcomeForm,
     PlanVisitForm,
     PreferredWorkersForm,
+    TeamForm,
     TimeEntryForm,
     VisitRecordForm,
 )
@@ -58,7 +61,10 @@ def _day(request: AuthenticatedRequest) -> date:
 @login_required
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
     teams = Team.objects.visible_to(request.user).select_related("locality")
-    return render(request, "wellbeing_teams/team_list.html", {"teams": teams})
+    can_create = Locality.objects.coordinated_by(request.user).exists()
+    return render(
+        request, "wellbeing_teams/team_list.html", {"teams": teams, "can_create": can_create}
+    )
 
 
 @login_required
@@ -66,6 +72,7 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = gates.visible_team(request, pk)
     context = queries.team_page(team)
     context["is_member"] = Team.objects.run_by(request.user).filter(pk=pk).exists()
+    context["manages"] = Team.objects.managed_by(request.user).filter(pk=pk).exists()
     today = timezone.localdate()
     context["shares"] = [
         figures.direct_contact(team, figures.iso_week(today)),
@@ -528,5 +535,55 @@ def preferred_workers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "wellbeing_teams/preferred_workers_form.html",
         {"person": person, "resident": person.resident, "form": form},
+        status=form_status(request),
+    )
+
+
+@login_required
+def team_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A locality's coordinators (and administrators) set up a team."""
+    localities = Locality.objects.coordinated_by(request.user).order_by("name")
+    if not localities.exists():
+        raise Http404
+    form = TeamForm(request.POST or None, localities=localities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.create_team(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{team.name} has been set up. Add its members.")
+            return redirect("wellbeing_teams:team", pk=team.pk)
+    return render(
+        request, "wellbeing_teams/team_form.html", {"form": form}, status=form_status(request)
+    )
+
+
+@login_required
+def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The team's or the locality's coordinators add a member."""
+    team = get_object_or_404(Team.objects.managed_by(request.user), pk=pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.add_member(
+                team=team,
+                user=values["email"],
+                role=values["role"],
+                contracted_hours=values["contracted_hours"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{values['email'].full_name} is now a member of {team.name}."
+            )
+            return redirect("wellbeing_teams:team", pk=team.pk)
+    return render(
+        request,
+        "wellbeing_teams/member_form.html",
+        {"team": team, "form": form},
         status=form_status(request),
     )

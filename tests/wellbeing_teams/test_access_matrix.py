@@ -35,6 +35,9 @@ EVERYONE = {
 RECORDERS = {"member", "planner", "administrator"}
 READERS = RECORDERS | {"practitioner", "coordinator"}
 TEAM_VIEWERS = READERS
+# Who sets up teams (in localities they coordinate) and manages this Grays team's members.
+LOCALITY_COORDINATORS = {"coordinator", "coordinator_elsewhere", "administrator"}
+MANAGERS_OF_TEAM = {"coordinator", "administrator"}
 
 
 @pytest.fixture
@@ -76,6 +79,10 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("teams", "get", url("teams"), every),
         ("my_day", "get", url("my_day"), every),
         ("team", "get", url("team", t), dict.fromkeys(TEAM_VIEWERS, 200)),
+        ("team_new", "get", url("team_create"), dict.fromkeys(LOCALITY_COORDINATORS, 200)),
+        ("team_add", "post", url("team_create"), dict.fromkeys(LOCALITY_COORDINATORS, 400)),
+        ("member_new", "get", url("member_add", t), dict.fromkeys(MANAGERS_OF_TEAM, 200)),
+        ("member_add", "post", url("member_add", t), dict.fromkeys(MANAGERS_OF_TEAM, 400)),
         ("team_day", "get", url("team_day", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("dashboard", "get", url("team_dashboard", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("time", "get", url("time_create", t), dict.fromkeys(RECORDERS, 200)),
