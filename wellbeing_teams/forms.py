@@ -184,7 +184,10 @@ class JoinForm(forms.Form):
         queryset=Team.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the teams listed"},
+        error_messages={
+            "required": "Choose the team",
+            "invalid_choice": "Choose one of the teams listed",
+        },
     )
     started_on = date_field("Supported from", required=True, help_text="For example, 27/03/2026")
     hours_per_week = forms.DecimalField(

@@ -418,7 +418,9 @@ def join_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         locality=resident.neighbourhood.locality_id
     )
     data = request.POST.copy() if request.method == "POST" else None
-    form = JoinForm(data, teams=teams, initial={"started_on": timezone.localdate()})
+    only = list(teams[:2])
+    initial = {"started_on": timezone.localdate(), "team": only[0] if len(only) == 1 else None}
+    form = JoinForm(data, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.add_person(

@@ -82,3 +82,37 @@ def test_a_workers_day_on_a_phone(page: Page, live_server, grays):
     assert list(OutcomeRating.objects.filter(visit=visit).values_list("outcome", "rating")) == [
         (outcome.pk, 3)
     ]
+
+
+def test_a_coordinator_sets_up_a_team_and_adds_a_member_and_a_resident(
+    page: Page, live_server, grays
+):
+    from tests.conftest import make_persona
+    from tests.factories import ResidentFactory
+    from thurrock_care.accounts.models import Role
+
+    coordinator = make_persona(Role.COORDINATOR, grays)
+    worker = make_persona(Role.WELLBEING_WORKER, grays, full_name="Wendy Okafor")
+    resident = ResidentFactory(full_name="Grace Adeyemi")
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 800})
+    sign_in(page, live_server.url, coordinator)
+    page.goto(f"{live_server.url}/wellbeing-teams/")
+    page.get_by_role("link", name="Set up a team").click()
+    check_page(page, "wellbeing-team-new")
+    page.get_by_label("Team name").fill("Grays Riverside")
+    page.get_by_label("Grays", exact=True).first.check()
+    page.get_by_role("button", name="Set up the team").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grays Riverside")
+    page.get_by_role("link", name="Add a member").click()
+    check_page(page, "wellbeing-member-new")
+    page.get_by_label("Their e-mail address").fill(worker.email)
+    page.get_by_label("Independence support worker").check()
+    page.get_by_label("Contracted hours a week").fill("37.5")
+    page.get_by_role("button", name="Add the member").click()
+    expect(page.get_by_text("Wendy Okafor is now a member of Grays Riverside.")).to_be_visible()
+    page.goto(f"{live_server.url}/wellbeing-teams/residents/{resident.pk}/join/")
+    check_page(page, "wellbeing-join")
+    page.get_by_label("Commissioned hours a week").fill("10")
+    page.get_by_role("button", name="Add to the caseload").click()
+    expect(page.get_by_text("They are now supported by Grays Riverside.")).to_be_visible()
+    check_page(page, "wellbeing-person-new")
