@@ -344,13 +344,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 # The queue tasks go to and workers take them from (tasks a worker sends, too: the sweeper's).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
-# The one place periodic work is declared; run exactly one beat.
 # Wellbeing Teams: how long a team's members still see a person after they leave its caseload
 # (to finish their notes and hand over), in days.
 WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS = env_int(
     "WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS", 28, minimum=0
 )
 
+# The one place periodic work is declared; run exactly one beat.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "thurrock_care.tasks.heartbeat",
