@@ -336,3 +336,8 @@ class MemberForm(forms.Form):
         if user is None:
             raise forms.ValidationError("Nobody signs in with that address: invite them first")
         return user
+
+
+class EndSupportForm(forms.Form):
+    version = VersionField()
+    ended_on = date_field("Last day of support", required=True, help_text="For example, 27/03/2026")

@@ -27,6 +27,7 @@ urlpatterns = [
         name="health_event_create",
     ),
     path("people/<int:pk>/visits/new/", views.plan_visit, name="plan_visit"),
+    path("people/<int:pk>/end/", views.end_support, name="end_support"),
     path("people/<int:pk>/preferred-workers/", views.preferred_workers, name="preferred_workers"),
     path("residents/<int:pk>/", views.person_for_resident, name="for_resident"),
     path("residents/<int:pk>/join/", views.join_team, name="join_team"),

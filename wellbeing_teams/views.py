@@ -26,6 +26,7 @@ from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
     CancelForm,
     CorrectionForm,
+    EndSupportForm,
     HealthEventForm,
     HoursForm,
     JoinForm,
@@ -588,4 +589,32 @@ def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "wellbeing_teams/member_form.html",
         {"team": team, "form": form},
         status=form_status(request),
+    )
+
+
+@login_required
+def end_support(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The person leaves the team's caseload (the team still sees them for a while)."""
+    person = gates.recordable_person(request, pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = EndSupportForm(
+        data, initial={"version": person.version, "ended_on": timezone.localdate()}
+    )
+    status = form_status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_support(person=person, by=request.user, **form.cleaned_data)
+        except EditConflict as error:
+            keep_typed_after_conflict(form, data, error)  # type: ignore[arg-type]
+            status = CONFLICT_STATUS
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Support by {person.team.name} ends.")
+            return redirect("wellbeing_teams:person", pk=person.pk)
+    return render(
+        request,
+        "wellbeing_teams/end_support_form.html",
+        {"person": person, "resident": person.resident, "form": form},
+        status=status,
     )

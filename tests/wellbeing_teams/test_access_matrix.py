@@ -95,6 +95,8 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("visit_cancel", "get", url("visit_cancel", v), dict.fromkeys(RECORDERS, 200)),
         ("visit_cancel_save", "post", url("visit_cancel", v), dict.fromkeys(RECORDERS, 400)),
         ("preferred", "get", url("preferred_workers", p), dict.fromkeys(RECORDERS, 200)),
+        ("end_support", "get", url("end_support", p), dict.fromkeys(RECORDERS, 200)),
+        ("end_support_save", "post", url("end_support", p), dict.fromkeys(RECORDERS, 400)),
         ("person", "get", url("person", p), dict.fromkeys(READERS, 200)),
         ("outcome_new", "get", url("outcome_create", p), dict.fromkeys(RECORDERS, 200)),
         ("outcome_add", "post", url("outcome_create", p), dict.fromkeys(RECORDERS, 400)),
