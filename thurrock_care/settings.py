@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         "IntroductionStatusEnum": "introductions.models.Introduction.Status",
         "MdtStatusEnum": "mdt.models.Mdt.Status",
         "MdtActionStatusEnum": "mdt.models.MdtAction.Status",
+        "HealthEventKindEnum": "wellbeing_teams.models.HealthEvent.Kind",
+        "VisitStatusEnum": "wellbeing_teams.models.Visit.Status",
     },
 }
 
@@ -350,6 +352,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 # The queue tasks go to and workers take them from (tasks a worker sends, too: the sweeper's).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# Wellbeing Teams: how long a team's members still see a person after they leave its caseload
+# (to finish their notes and hand over), in days.
+WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS = env_int(
+    "WELLBEING_TEAMS_ACCESS_AFTER_LEAVING_DAYS", 28, minimum=0
+)
+
 # The one place periodic work is declared; run exactly one beat.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
@@ -375,6 +383,14 @@ CELERY_BEAT_SCHEDULE = {
     "mdt-overdue-summary": {
         "task": "mdt.tasks.summarise_overdue",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "wellbeing-teams-late-visits": {
+        "task": "wellbeing_teams.tasks.remind_late_visits",
+        "schedule": crontab(minute="*/5"),  # late visits: the worker, then the team; once each
+    },
+    "wellbeing-teams-visit-patterns": {
+        "task": "wellbeing_teams.tasks.extend_visit_patterns",
+        "schedule": crontab(hour=2, minute=41),  # recurring visits: four weeks ahead
     },
     "monthly-ilt-digests": {
         "task": "thurrock_care.reports.tasks.build_monthly_digests",

@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("localities.api")),
     path("", include("introductions.api")),
     path("", include("mdt.api")),
+    path("", include("wellbeing_teams.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles from its script: allowed on this page only.
     path(
@@ -45,6 +46,7 @@ urlpatterns = [
     path("residents/", include("localities.resident_urls")),
     path("lac/", include("introductions.urls")),
     path("mdt/", include("mdt.urls")),
+    path("wellbeing-teams/", include("wellbeing_teams.urls")),
     path("learning/", include((learning_urlpatterns, "learning"))),
     path("assets/", include((asset_urlpatterns, "assets"))),
     path("notifications/", include("thurrock_care.notifications.urls")),

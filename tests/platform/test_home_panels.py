@@ -93,7 +93,13 @@ def test_each_role_home_page_runs_the_same_queries_however_much_there_is(client,
 def test_each_role_sees_its_panels_in_order(client, personas):
     expected = {
         Role.PRACTITIONER: ["resident_search", "follow_ups", "mdt_actions", "localities"],
-        Role.WELLBEING_WORKER: ["resident_search", "follow_ups", "mdt_actions", "localities"],
+        Role.WELLBEING_WORKER: [
+            "resident_search",
+            "follow_ups",
+            "mdt_actions",
+            "visits_today",
+            "localities",
+        ],
         Role.PARTNER: ["resident_search", "follow_ups", "mdt_actions", "localities"],
         Role.MANAGER: ["localities"],
         Role.COORDINATOR: [

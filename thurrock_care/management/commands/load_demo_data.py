@@ -32,6 +32,7 @@ from localities.models import (
 )
 from localities.services import ilt
 from thurrock_care.accounts.models import Role, User
+from wellbeing_teams import demo as wellbeing_teams_demo
 
 DEMO_PASSWORD = "demo-password-thurrock"
 TEN_AM = datetime.time(10, 0)
@@ -137,6 +138,7 @@ class Command(BaseCommand):
         load_demo_residents(users[-1][0], organisations)
         load_demo_local_area_coordination(users, organisations)
         load_demo_mdt(users, organisations)
+        wellbeing_teams_demo.load([user for user, _ in users])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo sign-ins:"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
         for user, secret in users:

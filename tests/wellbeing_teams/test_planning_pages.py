@@ -1,0 +1,72 @@
+"""Adding a resident to a team's caseload from their page, and planning visits (once, or every
+week on some days) from the person's page: typed values kept, one record per submission key,
+only teams of the resident's locality, only the team's members as workers."""
+
+import uuid
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ResidentFactory
+from tests.wellbeing_teams.factories import TeamFactory
+from wellbeing_teams.models import PersonSupported, Visit, VisitPattern
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_adds_a_resident_to_a_teams_caseload(client, coordinator, team, worker):
+    resident = ResidentFactory()
+    client.force_login(coordinator)
+    url = reverse("wellbeing_teams:join_team", args=[resident.pk])
+    page = client.get(url)
+    assert team.name in page.text
+    bad = {"team": team.pk, "started_on": "31/02/2026", "hours_per_week": "10"}
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert 'value="10"' in response.text
+    good = {**bad, "started_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "submission_key": str(uuid.uuid4())}  # fmt: skip
+    assert client.post(url, good).status_code == 302
+    assert client.post(url, good).status_code == 302
+    person = PersonSupported.objects.get(resident=resident)
+    assert person.team == team
+    # Now the team's worker sees them.
+    client.force_login(worker)
+    assert client.get(reverse("wellbeing_teams:person", args=[person.pk])).status_code == 200
+
+
+def test_a_team_of_another_locality_cannot_be_chosen(client, coordinator, team):
+    from localities.models import Locality
+
+    elsewhere = TeamFactory(locality=Locality.objects.get(slug="asop"))
+    resident = ResidentFactory()
+    client.force_login(coordinator)
+    url = reverse("wellbeing_teams:join_team", args=[resident.pk])
+    data = {"team": elsewhere.pk, "started_on": "01/01/2026", "hours_per_week": "5"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Choose one of the teams listed" in response.text
+    assert not PersonSupported.objects.exists()
+
+
+def test_plan_a_one_off_visit_and_a_weekly_one(client, worker, person, other_worker):
+    client.force_login(worker)
+    url = reverse("wellbeing_teams:plan_visit", args=[person.pk])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    once = {"on": tomorrow.strftime("%d/%m/%Y"), "start_time": "09:15", "minutes": "30",
+            "workers": [worker.pk], "submission_key": str(uuid.uuid4())}  # fmt: skip
+    response = client.post(url, {**once, "workers": [other_worker.pk]})
+    assert response.status_code == 400
+    assert "09:15" in response.text
+    assert client.post(url, once).status_code == 302
+    assert client.post(url, once).status_code == 302
+    [visit] = Visit.objects.filter(person=person)
+    assert timezone.localtime(visit.planned_start).time() == time(9, 15)
+    weekly = {**once, "repeat_on": ["0", "2", "4"], "start_time": "08:00",
+              "submission_key": str(uuid.uuid4())}  # fmt: skip
+    assert client.post(url, weekly).status_code == 302
+    pattern = VisitPattern.objects.get(person=person)
+    assert pattern.weekdays == [0, 2, 4]
+    assert Visit.objects.filter(pattern=pattern).count() >= 10

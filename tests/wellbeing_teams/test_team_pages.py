@@ -1,0 +1,56 @@
+"""Setting up a team (the locality's coordinators) and adding members (the team's or the
+locality's coordinators): typed values kept, clear messages, nobody else."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from localities.models import Locality
+from tests.conftest import make_persona
+from thurrock_care.accounts.models import Role
+from wellbeing_teams.models import Team, TeamMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_sets_up_a_team_in_their_locality_only(client, coordinator, grays):
+    client.force_login(coordinator)
+    url = reverse("wellbeing_teams:team_create")
+    asop = Locality.objects.get(slug="asop")
+    response = client.post(url, {"name": "Aveley team", "locality": asop.pk})
+    assert response.status_code == 400
+    assert "Choose one of the localities listed" in response.text
+    assert "Aveley team" in response.text
+    grays_hood = grays.neighbourhoods.get(name="Grays")
+    response = client.post(url, {"name": "Grays North", "locality": grays.pk,
+                                 "neighbourhoods": [grays_hood.pk]})  # fmt: skip
+    assert response.status_code == 302
+    team = Team.objects.get()
+    assert (team.name, team.locality, list(team.neighbourhoods.all())) == (
+        "Grays North", grays, [grays_hood]
+    )  # fmt: skip
+
+
+def test_coordinators_add_members_by_their_address(client, coordinator, team, team_coordinator):
+    newcomer = make_persona(Role.WELLBEING_WORKER, team.locality)
+    url = reverse("wellbeing_teams:member_add", args=[team.pk])
+    client.force_login(team_coordinator)  # the team's own coordinator
+    bad = {"email": "nobody@example.test", "role": "medication", "contracted_hours": "30"}
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert "Nobody signs in with that address" in response.text
+    response = client.post(url, {**bad, "email": newcomer.email.upper()})
+    assert response.status_code == 302
+    member_row = TeamMember.objects.get(user=newcomer)
+    assert (member_row.role, member_row.contracted_hours) == ("medication", Decimal(30))
+    client.force_login(coordinator)  # the locality's ILT coordinator: they already are one
+    response = client.post(url, {**bad, "email": newcomer.email})
+    assert response.status_code == 400
+    assert "already a member" in response.text
+
+
+def test_a_worker_does_not_manage_the_team(client, team, worker):
+    client.force_login(worker)
+    assert client.get(reverse("wellbeing_teams:member_add", args=[team.pk])).status_code == 404
+    assert client.get(reverse("wellbeing_teams:team_create")).status_code == 404
