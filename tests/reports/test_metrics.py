@@ -203,3 +203,63 @@ def test_mdt_figures_per_locality_and_for_the_borough(grays, coordinator):
     tilbury = rows["tilbury-chadwell"].values
     assert tilbury["mdts_convened"].shown() == "0"
     assert tilbury["mdt_hours_median"].shown() == "no data"
+
+
+def test_wellbeing_team_figures_per_locality(grays, settings):
+    """October 2026 in Grays, two teams. Team A's worker: two one-hour visits (one on time,
+    one 30 minutes late) and 40 minutes' travel; team B's: one on-time hour and 80 minutes'
+    admin; one visit missed. Direct contact 180 of 300 minutes = 60%; started within 15
+    minutes 2 of 3 = 67%; each person saw one worker in the 28 days (median 1). Health: A's
+    person joined on 1 July (3 GP appointments in the year before, 1 since), B's on 1 October
+    (none): before, 3 in 730 days = 3 / 23.98 person-months = 0.13; since, 1 in 154 days
+    (123 + 31) = 1 / 5.06 = 0.20."""
+    from datetime import date as day
+
+    from tests.factories import UserFactory as People
+    from tests.wellbeing_teams.factories import (
+        PersonSupportedFactory,
+        TeamFactory,
+        TeamMemberFactory,
+        TimeEntryFactory,
+        VisitFactory,
+    )
+    from wellbeing_teams.models import HealthEvent, Visit
+
+    settings.SMALL_NUMBERS_THRESHOLD = 1  # these figures rest on two workers: show them
+    a, b = TeamFactory(locality=grays), TeamFactory(locality=grays)
+    w1, w2 = People(), People()
+    p1 = PersonSupportedFactory(team=a, started_on=day(2026, 7, 1))
+    p2 = PersonSupportedFactory(team=b, started_on=day(2026, 10, 1))
+
+    TeamMemberFactory(team=a, user=w1)
+    TeamMemberFactory(team=b, user=w2)
+
+    def visit(person, worker, on, late_minutes=0, status=Visit.Status.COMPLETED):
+        planned = at(on)
+        arrived = planned.replace(minute=late_minutes)
+        done = status == Visit.Status.COMPLETED
+        VisitFactory(person=person, workers=[worker], planned_start=planned, status=status,
+                     arrived_at=arrived if done else None,
+                     left_at=arrived.replace(hour=11) if done else None)  # fmt: skip
+
+    visit(p1, w1, day(2026, 10, 10))
+    visit(p1, w1, day(2026, 10, 20), late_minutes=30)
+    visit(p2, w2, day(2026, 10, 21))
+    visit(p2, w2, day(2026, 10, 22), status=Visit.Status.MISSED)
+    TimeEntryFactory(team=a, worker=w1, on=day(2026, 10, 11), minutes=40)
+    TimeEntryFactory(team=b, worker=w2, on=day(2026, 10, 12), minutes=80, category="admin")
+    for on in (day(2026, 3, 1), day(2026, 5, 1), day(2026, 6, 1), day(2026, 8, 15)):
+        HealthEvent.objects.create(resident=p1.resident, kind="gp_appointment", occurred_on=on,
+                                   recorded_by=People())  # fmt: skip
+    rows = by_place(metrics.figures(OCTOBER))
+    figures = rows["grays"].values
+    assert figures["wt_direct_contact"].shown() == "60%"
+    assert figures["wt_punctuality"].shown() == "67%"
+    assert figures["wt_missed"].shown() == "1"
+    assert figures["wt_continuity"].shown() == "1.0"
+    assert figures["wt_continuity_flagged"].shown() == "0"
+    [gp] = [rate for rate in rows["grays"].health_rates if rate.label == "GP appointment"]
+    assert (gp.before.shown(), gp.after.shown()) == ("0.13", "0.20")
+    assert (gp.before_months, gp.after_months) == (24.0, 5.1)
+    assert rows["borough"].values["wt_direct_contact"].shown() == "60%"
+    assert rows["tilbury-chadwell"].values["wt_direct_contact"].shown() == "no data"

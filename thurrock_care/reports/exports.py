@@ -30,6 +30,11 @@ def rows(period: Period, localities: Iterable[Locality]) -> list[list[str | int 
             found.append([*place, f"Introduced by: {source}", cell(count)])
         for label, mean in figures.wellbeing_rows():
             found.append([*place, f"Wellbeing change: {label}", cell(mean)])
+        for rate in figures.health_rates:
+            found.append([*place, f"{rate.label}s per person-month before joining a team",
+                          cell(rate.before)])  # fmt: skip
+            found.append([*place, f"{rate.label}s per person-month since joining",
+                          cell(rate.after)])  # fmt: skip
     return found
 
 

@@ -10,14 +10,17 @@ things that identify nobody (sessions, organisations, learning cycles) are shown
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count as CountOf
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from introductions.models import (
     WELLBEING_FIELDS,
@@ -30,6 +33,8 @@ from introductions.models import (
 from localities.models import LearningCycle, Locality, Membership
 from mdt import measures as mdt_measures
 from thurrock_care.reports.periods import Period
+from wellbeing_teams import figures as wt_figures
+from wellbeing_teams.models import HealthEvent, PersonSupported, Team
 
 BOROUGH = "borough"
 
@@ -95,6 +100,7 @@ class Figures:
     values: dict[str, Count | Mean] = field(default_factory=dict)
     introductions_by_source: dict[str, Count] = field(default_factory=dict)
     wellbeing_change: dict[str, Mean] = field(default_factory=dict)
+    health_rates: list[HealthRate] = field(default_factory=list)
 
     def wellbeing_rows(self) -> list[tuple[str, Mean]]:
         return [(QUESTION_LABELS[name], mean) for name, mean in self.wellbeing_change.items()]
@@ -116,6 +122,12 @@ MEASURES: list[tuple[str, str]] = [
     ("urgent_by_deadline", "Urgent MDTs met within two working days"),
     ("mdt_actions_on_time", "MDT actions done by their due date"),
     ("mdt_actions_overdue", "MDT actions overdue"),
+    ("wt_direct_contact", "Wellbeing Teams: time in direct contact (target 61%)"),
+    ("wt_punctuality", "Wellbeing Teams: visits started within 15 minutes of the plan"),
+    ("wt_missed", "Wellbeing Teams: visits missed"),
+    ("wt_continuity", "Wellbeing Teams: different workers a person saw in 28 days (median)"),
+    ("wt_continuity_flagged", "Wellbeing Teams: people seen by more than four workers"),
+    ("wt_outcomes_improved", "Wellbeing Teams: personal outcomes rated better than at first"),
     ("new_members", "New ILT member organisations"),
     ("learning_started", "Learning cycles started"),
     ("learning_concluded", "Learning cycles concluded"),
@@ -243,6 +255,100 @@ def mdt_values(period: Period) -> dict[int | None, dict[str, Count | Mean]]:
     return values
 
 
+@dataclass
+class HealthRate:
+    """Health events of one kind per person-month, before joining a Wellbeing Team and since,
+    with the people and person-months behind each."""
+
+    label: str
+    before: Mean
+    after: Mean
+    before_months: float
+    after_months: float
+
+
+def wellbeing_team_values(
+    period: Period,
+) -> tuple[dict[int | None, dict[str, Count | Mean]], dict[int | None, list[HealthRate]]]:
+    """Wellbeing Teams' figures (wellbeing_teams/figures.py, team by team) summed per
+    locality id and for the borough (None): direct-contact share and punctuality in the
+    period, missed visits, continuity in the 28 days to its end, outcome progress, and health
+    events per person-month before and after joining a team."""
+    window = wt_figures.Period(period.label, period.start, period.end + timedelta(days=1))
+    end = min(period.end, timezone.localdate())
+    at_end = timezone.make_aware(datetime.combine(end, time(23, 59)))
+    sums: dict[int | None, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    seen: dict[int | None, list[int]] = defaultdict(list)
+    people: dict[int | None, list[PersonSupported]] = defaultdict(list)
+    for team in Team.objects.order_by("pk"):
+        contact = wt_figures.direct_contact(team, window)
+        punctual = wt_figures.punctuality(team, window)
+        continuity = wt_figures.continuity(team, now=at_end)
+        progress = wt_figures.outcome_progress(team, today=end)
+        for key in (team.locality_id, None):
+            add = sums[key]
+            add["direct"] += contact["team"].direct
+            add["other"] += contact["team"].other
+            add["workers"] += len(contact["workers"])
+            add["started"] += punctual.started
+            add["on_time"] += punctual.on_time
+            add["missed"] += punctual.missed
+            add["rated"] += progress.rated
+            add["improved"] += progress.improved
+            seen[key] += [row.workers for row in continuity["people"] if row.workers]
+    for person in PersonSupported.objects.filter(started_on__lte=end).select_related("team"):
+        people[person.team.locality_id].append(person)
+        people[None].append(person)
+    values: dict[int | None, dict[str, Count | Mean]] = {}
+    for key, add in sums.items():
+        visited = seen[key]
+        values[key] = {
+            "wt_direct_contact": Mean(
+                _share(add["direct"], add["direct"] + add["other"]), add["workers"], 0, "%"
+            ),
+            "wt_punctuality": Mean(_share(add["on_time"], add["started"]), add["started"], 0, "%"),
+            "wt_missed": Count(add["missed"], identifying=False),
+            "wt_continuity": Mean(statistics.median(visited) if visited else None, len(visited)),
+            "wt_continuity_flagged": Count(sum(1 for n in visited if n > 4)),
+            "wt_outcomes_improved": Mean(
+                _share(add["improved"], add["rated"]), add["rated"], 0, "%"
+            ),
+        }
+    rates = {key: _health_rates(found, end) for key, found in people.items()}
+    return values, rates
+
+
+def _health_rates(people: list[PersonSupported], today: date) -> list[HealthRate]:
+    found = wt_figures.team_health_event_rates(people, today=today)
+    labels = dict(HealthEvent.Kind.choices)
+    return [
+        HealthRate(
+            label=labels[kind],
+            before=Mean(_per_month(rate["before"]), len(people), 2),
+            after=Mean(_per_month(rate["after"]), len(people), 2),
+            before_months=round(rate["before"].person_months, 1),
+            after_months=round(rate["after"].person_months, 1),
+        )
+        for kind, rate in found.items()
+    ]
+
+
+def _per_month(rate: wt_figures.Rate) -> float | None:
+    """Events per person-month, unrounded (pages round what they show)."""
+    return rate.events / rate.person_months if rate.days else None
+
+
+def wellbeing_team_values_empty() -> dict[str, Count | Mean]:
+    return {
+        "wt_direct_contact": Mean(None, 0),
+        "wt_punctuality": Mean(None, 0),
+        "wt_missed": Count(0, identifying=False),
+        "wt_continuity": Mean(None, 0),
+        "wt_continuity_flagged": Count(0),
+        "wt_outcomes_improved": Mean(None, 0),
+    }
+
+
 def mdt_values_empty() -> dict[str, Count | Mean]:
     return {
         "mdts_convened": Count(0),
@@ -267,6 +373,8 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
     wellbeing = wellbeing_changes(period)
     mdts = mdt_values(period)
     no_mdts = mdt_values_empty()
+    teams, health = wellbeing_team_values(period)
+    no_teams = wellbeing_team_values_empty()
     result = []
     for place in places:
         figures = Figures(place=place.name, slug=place.slug)
@@ -276,6 +384,8 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
         people, changes = wellbeing.get(place.pk, (0, {n: [] for n in WELLBEING_FIELDS}))
         figures.values["wellbeing_people"] = Count(people)
         figures.values.update(mdts.get(place.pk, no_mdts))
+        figures.values.update(teams.get(place.pk, no_teams))
+        figures.health_rates = health.get(place.pk, [])
         figures.wellbeing_change = _changes(changes)
         result.append(figures)
     borough = Figures(place="Thurrock", slug=BOROUGH)
@@ -293,6 +403,8 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
     borough.values["wellbeing_people"] = Count(sum(people for people, _ in wellbeing.values()))
     borough.wellbeing_change = _changes(every)
     borough.values.update(mdts.get(None, no_mdts))
+    borough.values.update(teams.get(None, no_teams))
+    borough.health_rates = health.get(None, [])
     result.append(borough)
     return result
 
