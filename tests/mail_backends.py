@@ -33,12 +33,27 @@ class WorkerOutboxBackend(BaseEmailBackend):
             failures.write_text(str(left - 1))
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         for message in email_messages:
-            sent = {"to": message.to, "subject": message.subject, "body": message.body}
+            sent = {"to": message.to, "subject": message.subject, "body": message.body,
+                    "html": _html(message), "attachments": _attachments(message)}  # fmt: skip
             path = directory / f"{time.time_ns()}.json"
             partial = path.with_suffix(".partial")  # renamed once whole: a reader never
             partial.write_text(json.dumps(sent))  # sees a message half written
             partial.replace(path)
         return len(email_messages)
+
+
+def _html(message) -> str:
+    """The HTML alternative of a message, if it has one."""
+    return next((c for c, kind in getattr(message, "alternatives", []) if kind == "text/html"), "")
+
+
+def _attachments(message) -> list[dict]:
+    """Each attachment's name, type and first bytes (enough to know a PDF from a calendar)."""
+    found = []
+    for name, content, mimetype in message.attachments:
+        raw = content if isinstance(content, bytes) else content.encode()
+        found.append({"name": name, "type": mimetype, "starts": raw[:8].decode("latin-1")})
+    return found
 
 
 class ControlledOutboxBackend(WorkerOutboxBackend):

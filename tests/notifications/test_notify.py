@@ -80,6 +80,7 @@ def test_each_person_chooses_e_mail_per_kind(coordinator, kinds, mailoutbox,
         "break_glass": False, "possible_duplicate": False, "follow_up_due": False,
         "test_reminder": False, "test_digest": True, "test_alarm": True,
         **{kind.name: False for kind in MDT_KINDS},  # the MDT app's reach coordinators too
+        "monthly_digest": False,  # as does their ILT's digest
     }  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         reminder = send(coordinator, kind="test_reminder")

@@ -172,6 +172,7 @@ def test_a_coordinator_chooses_e_mail_per_kind(client, coordinator):
         "possible_duplicate": False,
         "follow_up_due": False,  # Local Area Coordination's reminder reaches them too
         **{kind.name: False for kind in MDT_KINDS},  # and the MDT app's
+        "monthly_digest": False,  # and their ILT's digest (off unless chosen)
     }
     assert re.search(r'value="break_glass"[^>]*checked', response.text)
     assert not re.search(r'value="possible_duplicate"[^>]*checked', response.text)

@@ -117,3 +117,38 @@ def test_who_reads_and_rebuilds_a_digest(client, grays, october):
         response = client.post(reverse("reports:digest_rebuild", args=[digest.pk]))
         assert response.status_code == 404, role
     assert Event.objects.filter(action="digest_built").count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_the_monthly_task_run_twice_leaves_one_digest_each_and_one_e_mail_each(
+    worker_outbox, grays
+):
+    """Beat's task, run by a real worker twice for October: four digests, not eight; the
+    member who chose the digest by e-mail gets one (HTML, with the PDF), once; the member who
+    did not, none."""
+    from thurrock_care.notifications.models import Notification, Preference
+    from thurrock_care.reports.tasks import build_monthly_digests
+
+    IntroductionFactory(introduced_on=date(2026, 10, 12))
+    wants = make_persona(Role.PRACTITIONER, grays)
+    Preference.objects.create(user=wants, kind="monthly_digest", email=True)
+    make_persona(Role.PRACTITIONER, grays)  # did not choose it
+    elsewhere = make_persona(Role.PRACTITIONER, Locality.objects.get(slug="asop"))
+    Preference.objects.create(user=elsewhere, kind="monthly_digest", email=True)
+    from tests.introductions.test_worker import last_midday
+
+    now = last_midday().isoformat()  # outside quiet hours, whenever the test runs
+    for _ in range(2):
+        assert build_monthly_digests.delay(month="2026-10-01", now=now).get(timeout=120) == 4
+    assert Digest.objects.filter(month=OCTOBER).count() == 4
+    messages = worker_outbox.wait_for_messages(2)
+    worker_outbox.wait_until_idle()
+    assert len(worker_outbox.messages) == 2  # one each, not two
+    mine = next(m for m in messages if m["to"] == [wants.email])
+    assert mine["subject"] == "Grays ILT digest: October 2026"
+    assert "Grays ILT: October 2026" in mine["html"]
+    assert mine["attachments"] == [
+        {"name": "ilt-digest-grays-2026-10.pdf", "type": "application/pdf", "starts": "%PDF-1.7"}
+    ]
+    assert Notification.objects.filter(kind="monthly_digest").count() == 2

@@ -41,7 +41,9 @@ class Kind:
     audience: Callable[[User], bool] | None = None
     # Files its e-mail carries (an MDT's calendar invitation): (file name, content, MIME
     # type) for a notification, computed when the e-mail is composed. Django's e-mail only.
-    attachments: Callable[[Notification], list[tuple[str, str, str]]] | None = None
+    attachments: Callable[[Notification], list[tuple[str, str | bytes, str]]] | None = None
+    # An HTML version of its e-mail (the monthly digest), beside the text one. Django's only.
+    html: Callable[[Notification], str] | None = None
 
     def reaches(self, user: User) -> bool:
         return self.audience is None or self.audience(user)

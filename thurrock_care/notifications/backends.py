@@ -13,7 +13,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,8 @@ class Email:
     subject: str
     body: str
     reference: str  # the notification's de-duplication key (Notify shows it)
-    attachments: tuple[tuple[str, str, str], ...] = ()  # (file name, content, MIME type)
+    attachments: tuple[tuple[str, str | bytes, str], ...] = ()  # (file name, content, MIME type)
+    html: str = ""  # an HTML alternative to `body`, if the kind has one
 
 
 def send(email: Email) -> None:
@@ -47,13 +48,15 @@ def send(email: Email) -> None:
 
 
 def send_by_django(email: Email) -> None:
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
         to=[email.to],
         connection=get_connection(timeout=SEND_TIMEOUT),
         headers={"Auto-Submitted": "auto-generated"},  # no out-of-office replies, please
     )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
     for name, content, mimetype in email.attachments:
         message.attach(name, content, mimetype)
     try:

@@ -106,6 +106,7 @@ def compose(notification: Notification) -> backends.Email:
         body=render_to_string("notifications/email.txt", context),
         reference=notification.dedupe_key,
         attachments=tuple(kind.attachments(notification)) if kind.attachments else (),
+        html=kind.html(notification) if kind.html else "",
     )
 
 

@@ -8,3 +8,9 @@ class ReportsConfig(AppConfig):
     name = "thurrock_care.reports"
     label = "reports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from thurrock_care import notifications
+        from thurrock_care.reports import emails
+
+        notifications.register_kind(emails.MONTHLY_DIGEST)

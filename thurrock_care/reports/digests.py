@@ -5,11 +5,12 @@ unique pair, so building it twice, even at once, leaves one), with its PDF."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from localities.models import LearningCycle, Locality, Membership
@@ -83,7 +84,30 @@ def build_digest(*, locality: Locality, month: date, by: User | None = None) -> 
     return digest
 
 
-def send_digest(*, locality: Locality, month: date) -> int:
-    """Tell the locality's members who opted in (by e-mail, with the PDF): once each per
-    digest, however often it is sent (the notification's de-duplication key)."""
-    return 0  # e-mail added with the notifications' attachments (see below)
+def send_digest(*, locality: Locality, month: date, now: datetime | None = None) -> int:
+    """Tell the locality's members who chose to get it (in the app, and by e-mail with the
+    PDF): once each per digest however often this runs, a rebuild included (the digest keeps
+    its id, and the notification's key is the digest's and the member's)."""
+    from thurrock_care.notifications.models import Preference
+    from thurrock_care.notifications.services import notify
+    from thurrock_care.reports.emails import MONTHLY_DIGEST
+
+    digest = Digest.objects.defer("pdf").get(locality=locality, month=month.replace(day=1))
+    chose = Preference.objects.filter(kind=MONTHLY_DIGEST.name, email=True).values("user")
+    members = User.objects.filter(localities=locality, is_active=True, pk__in=chose).distinct()
+    introductions = next((f for f in digest.figures if f["name"] == "introductions"), None)
+    ready = f"The {locality.name} ILT's figures for {month:%B %Y} are ready"
+    if introductions:
+        ready += f": {introductions['shown']} introductions to Local Area Coordination, and more"
+    body = ready + ". The PDF is attached."
+    for member in members:
+        notify(
+            recipient=member,
+            kind=MONTHLY_DIGEST.name,
+            subject=f"{locality.name} ILT digest: {month:%B %Y}",
+            body=body,
+            link=reverse("reports:digest", args=[digest.pk]),
+            dedupe_key=f"digest:{digest.pk}:{member.pk}",
+            due_at=now,
+        )
+    return len(members)

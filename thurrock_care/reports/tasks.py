@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 
@@ -30,11 +30,13 @@ def build_scrutiny_report(report_id: int) -> str:
 
 
 @shared_task
-def build_monthly_digests(month: str | None = None) -> int:
+def build_monthly_digests(month: str | None = None, now: str | None = None) -> int:
     """On the first of each month (beat), every locality's digest for the month before.
-    `month` (YYYY-MM-DD, its first day) is for tests and for building one again by hand."""
+    `month` (YYYY-MM-DD, its first day) and `now` (ISO 8601) are for tests and for building
+    them again by hand."""
     first = date.fromisoformat(month) if month else digests.last_month()
+    when = datetime.fromisoformat(now) if now else None
     for locality in Locality.objects.order_by("name"):
         digests.build_digest(locality=locality, month=first)
-        digests.send_digest(locality=locality, month=first)
+        digests.send_digest(locality=locality, month=first, now=when)
     return Locality.objects.count()
