@@ -19,7 +19,7 @@ still loading.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ class Kind:
     audience: Callable[[User], bool] | None = None
     # Files its e-mail carries (an MDT's calendar invitation): (file name, content, MIME
     # type) for a notification, computed when the e-mail is composed. Django's e-mail only.
-    attachments: Callable[[Notification], list[tuple[str, str | bytes, str]]] | None = None
+    attachments: Callable[[Notification], Sequence[tuple[str, str | bytes, str]]] | None = None
     # An HTML version of its e-mail (the monthly digest), beside the text one. Django's only.
     html: Callable[[Notification], str] | None = None
 

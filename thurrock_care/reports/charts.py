@@ -24,7 +24,7 @@ STYLE = Style(
 )
 
 
-def trend(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int | None]]) -> str:
+def trend(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> str:
     """A line chart of each series over the periods in `labels`, as an SVG data URI."""
     chart = pygal.Line(
         style=STYLE, width=720, height=320, show_dots=True, dots_size=3, legend_at_bottom=True,

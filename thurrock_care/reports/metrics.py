@@ -240,7 +240,7 @@ def mdt_values(period: Period) -> dict[int | None, dict[str, Count | Mean]]:
     found = mdt_measures.for_period(
         since=period.since(), until=period.until(), start=period.start, end=period.end
     )
-    values = {}
+    values: dict[int | None, dict[str, Count | Mean]] = {}
     for key, f in found.items():
         values[key] = {
             "mdts_convened": Count(f.met),
@@ -398,8 +398,8 @@ def figures(period: Period, localities: Iterable[Locality] | None = None) -> lis
     borough.introductions_by_source = _sources(totals)
     every: dict[str, list[int]] = {name: [] for name in WELLBEING_FIELDS}
     for _, changes in wellbeing.values():
-        for name, values in changes.items():
-            every[name].extend(values)
+        for name, found in changes.items():
+            every[name].extend(found)
     borough.values["wellbeing_people"] = Count(sum(people for people, _ in wellbeing.values()))
     borough.wellbeing_change = _changes(every)
     borough.values.update(mdts.get(None, no_mdts))

@@ -40,7 +40,7 @@ def with_trends(period: Period, localities: Iterable[Locality]) -> list[dict[str
     result = []
     for index, figures in enumerate(history[-1]):
         rows = [(labels[n], [h[index].values[n] for h in history]) for n in TREND_MEASURES]
-        series = {label: [None if v.suppressed else v.value for v in values]  # type: ignore[misc]
+        series = {label: [None if v.suppressed else v.value for v in values]
                   for label, values in rows}  # fmt: skip
         title = f"{figures.place}: the last {TREND_PERIODS} periods"
         ticks, short = [p.label for p in periods], [p.short_label for p in periods]

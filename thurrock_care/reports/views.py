@@ -105,7 +105,8 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The report's progress while it is built (the page asks again every two seconds where
     JavaScript runs; a link does it otherwise), then the download."""
     report = _report(request, pk)
-    template = "reports/_report_progress.html" if request.htmx else "reports/report_detail.html"
+    asked_by_htmx = request.headers.get("HX-Request") == "true"
+    template = "reports/_report_progress.html" if asked_by_htmx else "reports/report_detail.html"
     return render(request, template, {"report": report})
 
 
