@@ -63,6 +63,13 @@ def test_a_case_study_naming_the_resident_cannot_be_published(client, grays, res
     client.force_login(manager)
     page = client.get(response.url).text
     assert "Siobhan" not in page
+    named = services.write_case_study(by=coordinator, resident=resident, title="Shiv's story",
+                                      story=CLEAN)  # fmt: skip
+    listed = client.get(reverse("reports:case_studies")).text
+    assert "Shiv" not in listed
+    assert "A case study not yet anonymised" in listed
+    assert "A cook again" in listed
+    named.delete()
     assert "Approve for publication" not in page
     with pytest.raises(ValidationError, match="cannot be published while it contains their name"):
         services.publish_case_study(study=study, by=manager, version=1)
