@@ -79,6 +79,7 @@ def test_a_coordinator_reads_notifications_and_chooses_e_mail(
     check_page(page, "notification-settings-saved")
     chosen = dict(Preference.objects.filter(user=coordinator).values_list("kind", "email"))
     assert chosen.pop("possible_duplicate") is False
+    assert chosen.pop("monthly_digest") is False  # off until chosen, and not chosen
     # Every other kind stays on, as it was by default (break-glass, Local Area
     # Coordination's follow-ups, the MDT reminders…).
     assert {"break_glass", "follow_up_due"} <= set(chosen)
