@@ -5,7 +5,6 @@ from introductions.views import conversations, drop_ins, introductions, wellbein
 app_name = "introductions"
 urlpatterns = [
     path("", introductions.my_work, name="my_work"),
-    path("signed-in/", conversations.signed_in, name="signed_in"),
     path("conversations/new/", conversations.conversation_quick, name="conversation_quick"),
     path("conversations/<int:pk>/", conversations.conversation_detail, name="conversation"),
     path(

@@ -40,6 +40,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("signed-in/", views.signed_in, name="signed_in"),  # for the drafts script
     path("accounts/", include("thurrock_care.accounts.urls")),  # before allauth's: overrides
     path("accounts/", include("allauth.urls")),
     path("localities/", include("localities.urls")),

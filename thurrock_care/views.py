@@ -110,3 +110,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors: the database may be what failed.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def signed_in(request: HttpRequest) -> JsonResponse:
+    """For the drafts script, before it sends a form: can we reach the server, and are we
+    still signed in? (Signed out, it sends the form anyway: the server keeps what was typed
+    through signing in.) Never a redirect, never a page."""
+    return JsonResponse({"signed_in": request.user.is_authenticated})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from localities.models import Locality
-from thurrock_care import submissions
+from thurrock_care import drafts, submissions
 from thurrock_care.accounts.models import User
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
@@ -141,13 +141,14 @@ def visit_left(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back(request, visit)
 
 
-@login_required
+@drafts.login_required_keeping_post
 def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The visit: its times and status, and (for the team's members) the record form."""
+    """The visit: its times and status, and (for the team's members) the record form, which
+    keeps what was typed through a dropped connection or an expired session (drafts.py)."""
     visit = gates.visible_visit(request, pk)
     can_record = Visit.objects.recordable_by(request.user).filter(pk=pk).exists()
     outcomes = list(PersonalOutcome.objects.filter(person_id=visit.person_id))
-    data = request.POST.copy() if request.method == "POST" else None
+    data = request.POST.copy() if request.method == "POST" else drafts.take_kept(request)
     form = VisitRecordForm(
         data,
         outcomes=outcomes,
@@ -181,7 +182,8 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, "The visit has been recorded.")
-                return redirect("wellbeing_teams:visit", pk=visit.pk)
+                saved = redirect("wellbeing_teams:visit", pk=visit.pk)
+                return drafts.mark_saved(saved, form.cleaned_data["submission_key"])
     context = {
         "visit": visit,
         "form": form,
@@ -190,6 +192,8 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "workers": list(visit.workers.order_by("full_name")),
         "corrections": list(visit.corrections.select_related("corrected_by")),
         "ratings": list(visit.ratings.select_related("outcome")),
+        "draft_author": drafts.author_token(request.user),
+        "restored": request.method == "GET" and data is not None,
     }
     return render(request, "wellbeing_teams/visit_detail.html", context, status=status)
 

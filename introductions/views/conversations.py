@@ -8,18 +8,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from introductions import drafts, gates, queries
+from introductions import gates, queries
 from introductions.forms.conversations import ConversationForm, FindForm, FirstConversationForm
 from introductions.models import Conversation, DropInSession
 from introductions.services import conversations as services
 from localities import queries as resident_queries
 from localities.models import Resident
 from localities.services.residents import LikelyDuplicates
-from thurrock_care import submissions
+from thurrock_care import drafts, submissions
 from thurrock_care.accounts.typing import AuthenticatedRequest
 from thurrock_care.forms import form_status
 from thurrock_care.submissions.forms import keep_typed_after_reuse
@@ -161,10 +161,3 @@ def conversation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         **queries.conversation_page(conversation),
     }
     return render(request, "introductions/conversation_detail.html", context)
-
-
-def signed_in(request: AuthenticatedRequest) -> JsonResponse:
-    """For the drafts script, before it sends a form: can we reach the server, and are we
-    still signed in? (Signed out, it sends the form anyway: the server keeps what was typed
-    through signing in.) Never a redirect, never a page."""
-    return JsonResponse({"signed_in": request.user.is_authenticated})

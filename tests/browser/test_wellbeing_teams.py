@@ -116,3 +116,36 @@ def test_a_coordinator_sets_up_a_team_and_adds_a_member_and_a_resident(
     page.get_by_role("button", name="Add to the caseload").click()
     expect(page.get_by_text("They are now supported by Grays Riverside.")).to_be_visible()
     check_page(page, "wellbeing-person-new")
+
+
+def test_the_connection_drops_while_saving_a_visit_record_and_nothing_is_lost(
+    page: Page, live_server, grays
+):
+    """On a phone with a poor signal, as on the conversation form: offline, Save keeps the
+    text on screen and says so; back online, it saves once."""
+    team = TeamFactory(name="Grays Riverside", locality=grays)
+    worker = member(team, full_name="Wendy Okafor")
+    person = PersonSupportedFactory(team=team, resident__full_name="Grace Adeyemi")
+    visit = VisitFactory(person=person, workers=[worker], planned_start=timezone.now())
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 800})
+    sign_in(page, live_server.url, worker)
+    page.goto(f"{live_server.url}/wellbeing-teams/visits/{visit.pk}/")
+    words = "Made tea together; she walked to the gate."
+    page.get_by_label("What happened").fill(words)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save the record").click()
+    expect(page.get_by_text("Not saved: no connection")).to_be_visible()
+    expect(page.get_by_label("What happened")).to_have_value(words)
+    check_page(page, "wellbeing-visit-offline")
+    page.context.set_offline(False)
+    page.wait_for_function("navigator.onLine")
+    for _ in range(20):  # Chromium can fail a request for a moment after coming back online
+        page.get_by_role("button", name="Save the record").click()
+        try:
+            expect(page.get_by_text("The visit has been recorded.")).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            expect(page.get_by_text("Not saved: no connection")).to_be_visible()
+    expect(page.get_by_text("The visit has been recorded.")).to_be_visible()
+    visit.refresh_from_db()
+    assert (visit.what_happened, visit.version) == (words, 2)

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from introductions import drafts
 from introductions.models import Conversation, FollowUp
 from introductions.services import conversations
 from localities.models import Resident, StoryEntry
 from tests.conftest import make_persona
 from tests.factories import CommunityAssetFactory, ResidentFactory
+from thurrock_care import drafts
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Event
 
@@ -192,7 +192,7 @@ def test_a_manager_and_outsiders_find_nothing_here(client, manager, grays):
 
 
 def test_the_drafts_script_asks_whether_it_is_still_signed_in(client, practitioner):
-    url = reverse("introductions:signed_in")
+    url = reverse("signed_in")
     assert client.get(url).json() == {"signed_in": False}  # no redirect to sign in
     client.force_login(practitioner)
     assert client.get(url).json() == {"signed_in": True}

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from introductions import drafts
 from introductions.models import FollowUp
 from introductions.notifications import remind_follow_ups
 from introductions.services import conversations, introductions
@@ -27,6 +26,7 @@ from tests.factories import (
     ResidentFactory,
 )
 from tests.introductions.factories import DropInFactory
+from thurrock_care import drafts
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Event
 
@@ -209,7 +209,7 @@ def test_anonymous_post_is_stored_without_limit(client, world):
     url = reverse("introductions:conversation_create", args=[world["resident"].pk])
     response = client.post(url, {"what_matters": "A" * 2_000_000})
     assert response.status_code == 302
-    kept = client.session.get("introductions:kept_posts", {})
+    kept = client.session.get(drafts.KEPT, {})
     size = sum(len(v) for entry in kept.values() for vals in entry["data"].values() for v in vals)
     assert size < 200_000, size
 
@@ -271,7 +271,7 @@ def test_a_kept_form_is_bounded(client, world):
     author = drafts.author_token(world["users"]["practitioner"])
     client.post(url, {"what_matters": "A" * 2_000_000, "draft_author": author,
                       **{f"field{i}": "x" for i in range(500)}})  # fmt: skip
-    [entry] = client.session["introductions:kept_posts"].values()
+    [entry] = client.session[drafts.KEPT].values()
     assert len(entry["data"]) == drafts.KEEP_FIELDS
     assert max(len(v) for values in entry["data"].values() for v in values) == drafts.KEEP_CHARS
 

@@ -299,3 +299,35 @@ def test_ending_support_keeps_the_team_seeing_them_for_a_while(client, worker, p
         f"Left {person.team.name}"
         in client.get(reverse("residents:detail", args=[person.resident_id])).text
     )
+
+
+def test_a_visit_record_typed_as_the_session_ran_out_comes_back_and_saves_once(
+    client, worker, person, team
+):
+    """As on the conversation form (thurrock_care/drafts.py): signed out while typing, the
+    record is kept through signing in, for its author only, and saving it makes one record."""
+    from tests.wellbeing_teams.conftest import member
+    from thurrock_care import drafts
+
+    visit = VisitFactory(person=person, workers=[worker])
+    url = reverse("wellbeing_teams:visit", args=[visit.pk])
+    typed = {"submission_key": str(uuid.uuid4()), "version": "1",
+             "what_happened": "Made tea together; she walked to the gate",
+             "draft_author": drafts.author_token(worker)}  # fmt: skip
+    response = client.post(url, typed)  # signed out: the session ran out
+    assert response.url.startswith(reverse("account_login"))
+    colleague = member(team)
+    client.force_login(colleague)  # someone else on this phone: never shown to them
+    assert "Made tea together" not in client.get(url).text
+    client.logout()
+    client.post(url, typed)
+    client.force_login(worker)
+    back = client.get(url).text
+    assert "You were signed out before this was saved" in back
+    assert "Made tea together; she walked to the gate" in back
+    assert typed["submission_key"] in back
+    assert client.post(url, typed).status_code == 302
+    assert client.post(url, typed).status_code == 302  # the retry
+    visit.refresh_from_db()
+    assert visit.what_happened == "Made tea together; she walked to the gate"
+    assert visit.version == 2

@@ -1,4 +1,5 @@
-"""Nothing typed is lost to an expired session. Conversation forms are behind
+"""Nothing typed is lost to an expired session or a dropped connection, on any form that
+uses this (the conversation forms, a Wellbeing Team visit record). Such forms are behind
 `login_required_keeping_post`: a POST that arrives signed out (the session ran out while they
 were typing) is kept in the (anonymous) session under the form's address, and they are sent
 to sign in. Signing in keeps that session's data (Django rotates its key), so when the form is
@@ -24,11 +25,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-KEPT = "introductions:kept_posts"
+KEPT = "drafts:kept_posts"
 KEEP_AT_MOST = 5  # forms kept per session
 SAVED_COOKIE = "tc_saved_submission"
 AUTHOR_FIELD = "draft_author"
-AUTHOR_SALT = "introductions.drafts.author"
+AUTHOR_SALT = "thurrock_care.drafts.author"
 KEEP_FIELDS = 60  # fields kept per form
 KEEP_CHARS = 20_000  # characters kept per value (a conversation's text is far shorter)
 
