@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from localities.models import Locality, Neighbourhood, Resident
 from thurrock_care import submissions
+from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action
 from thurrock_care.audit.services import record
 from thurrock_care.versions import EditConflict
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from thurrock_care.accounts.models import User
 
 UK = ZoneInfo("Europe/London")
+# The kinds of account that may be a team's members (see can_join_team).
+MEMBER_ACCOUNT_ROLES = frozenset({Role.WELLBEING_WORKER, Role.PRACTITIONER, Role.COORDINATOR})
 # How far ahead a recurring pattern's visits are made at once (beat extends them daily).
 PLAN_AHEAD_DAYS = 28
 
@@ -88,6 +91,21 @@ def create_team(
     return team
 
 
+ALREADY_MEMBER = "They are already a member of this team"
+
+
+def can_join_team(user: User, team: Team) -> bool:
+    """Who may be a team's member (and so see its caseload): an active Wellbeing Team worker,
+    practitioner (the nurses, physiotherapists and occupational therapists who work alongside
+    the team) or coordinator who works in the team's locality. Never a manager, an
+    administrator or a partner."""
+    return (
+        user.is_active
+        and user.role in MEMBER_ACCOUNT_ROLES
+        and user.localities.filter(pk=team.locality_id).exists()
+    )
+
+
 @transaction.atomic
 def add_member(
     *, team: Team, user: User, role: str, contracted_hours: Decimal, by: User
@@ -96,11 +114,22 @@ def add_member(
         raise PermissionDenied("Members are added by the team's or the locality's coordinators")
     if role not in TeamMember.Role.values:
         raise ValidationError({"role": "Choose a role"})
+    if not can_join_team(user, team):
+        raise ValidationError(
+            {
+                "email": "Only Wellbeing Team workers, practitioners and coordinators who work "
+                f"in {team.locality.name} can be members of this team"
+            }
+        )
     if TeamMember.objects.filter(team=team, user=user, left_on__isnull=True).exists():
-        raise ValidationError("They are already a member of this team")
-    member = TeamMember.objects.create(
-        team=team, user=user, role=role, contracted_hours=_hours(contracted_hours)
-    )
+        raise ValidationError(ALREADY_MEMBER)
+    try:
+        with transaction.atomic():
+            member = TeamMember.objects.create(
+                team=team, user=user, role=role, contracted_hours=_hours(contracted_hours)
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_MEMBER) from None
     record(
         actor=by,
         action=Action.CHANGED,

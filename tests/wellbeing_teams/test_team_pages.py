@@ -4,11 +4,13 @@ locality's coordinators): typed values kept, clear messages, nobody else."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from localities.models import Locality
 from tests.conftest import make_persona
 from thurrock_care.accounts.models import Role
+from wellbeing_teams import services
 from wellbeing_teams.models import Team, TeamMember
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +56,51 @@ def test_a_worker_does_not_manage_the_team(client, team, worker):
     client.force_login(worker)
     assert client.get(reverse("wellbeing_teams:member_add", args=[team.pk])).status_code == 404
     assert client.get(reverse("wellbeing_teams:team_create")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        (Role.PARTNER, "asop"),
+        (Role.PARTNER, "grays"),
+        (Role.MANAGER, "grays"),
+        (Role.ADMINISTRATOR, None),
+        (Role.WELLBEING_WORKER, "asop"),
+        (Role.PRACTITIONER, "asop"),
+    ],
+)
+def test_only_workers_of_the_teams_locality_can_be_added(
+    client, team, team_coordinator, person, role, where
+):
+    """A member sees the whole caseload: a partner, a manager, an administrator or anyone who
+    works elsewhere is refused (400, what was typed kept), on the page and in the service."""
+    locality = Locality.objects.get(slug=where) if where else None
+    outsider = make_persona(role, locality, email="outsider@example.test")
+    client.force_login(team_coordinator)
+    url = reverse("wellbeing_teams:member_add", args=[team.pk])
+    response = client.post(
+        url, {"email": "outsider@example.test", "role": "independence", "contracted_hours": "7"}
+    )
+    assert response.status_code == 400
+    assert "who work in Grays can be members of this team" in response.text
+    assert 'value="outsider@example.test"' in response.text
+    assert not TeamMember.objects.filter(user=outsider).exists()
+    with pytest.raises(ValidationError):
+        services.add_member(
+            team=team, user=outsider, role="independence", contracted_hours=Decimal(7),
+            by=team_coordinator,
+        )  # fmt: skip
+    if role != Role.ADMINISTRATOR:  # administrators see every record anyway
+        client.force_login(outsider)
+        assert client.get(reverse("wellbeing_teams:person", args=[person.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.WELLBEING_WORKER, Role.PRACTITIONER, Role.COORDINATOR])
+def test_workers_practitioners_and_coordinators_of_the_locality_can_be_added(
+    team, team_coordinator, role
+):
+    newcomer = make_persona(role, team.locality)
+    member_row = services.add_member(
+        team=team, user=newcomer, role="nurse", contracted_hours=Decimal(20), by=team_coordinator
+    )
+    assert member_row.user == newcomer
