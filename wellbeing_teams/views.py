@@ -88,7 +88,7 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def team_day(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = gates.visible_team(request, pk)
     day = _day(request)
-    context = queries.team_day(team, day)
+    context = queries.team_day(team, day, request.user)
     gates.audited(request, [v.resident_id for v in context["visits"]])
     around = {"previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1)}
     return render(

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.wellbeing_teams.factories import VisitFactory
+from localities.models import Neighbourhood
+from tests.factories import ResidentFactory
+from tests.wellbeing_teams.factories import PersonSupportedFactory, VisitFactory
 from thurrock_care.audit.models import Event
 from wellbeing_teams import services
 from wellbeing_teams.models import HoursChange, OutcomeRating, TimeEntry, Visit
@@ -299,3 +301,36 @@ def test_ending_support_keeps_the_team_seeing_them_for_a_while(client, worker, p
         f"Left {person.team.name}"
         in client.get(reverse("residents:detail", args=[person.resident_id])).text
     )
+
+
+def test_the_teams_day_names_only_people_the_viewer_still_sees(client, team, worker, practitioner):
+    """Back in time (?day=) past the set period after someone left the caseload, or after
+    they moved to another locality, the team's day does not name them."""
+    long_ago = timezone.localdate() - timedelta(days=200)
+    gone = PersonSupportedFactory(
+        team=team,
+        resident=ResidentFactory(full_name="Zebedee Leftlongago"),
+        started_on=long_ago - timedelta(days=30),
+        ended_on=long_ago + timedelta(days=10),
+    )
+    then = timezone.now() - timedelta(days=200)
+    VisitFactory(person=gone, planned_start=then, workers=[worker])
+    moved = PersonSupportedFactory(team=team, resident=ResidentFactory(full_name="Yolanda Moved"))
+    VisitFactory(person=moved, planned_start=then, workers=[worker])
+    VisitFactory(person=moved, workers=[worker])
+    moved.resident.neighbourhood = Neighbourhood.objects.exclude(locality=team.locality).first()
+    moved.resident.save(update_fields=["neighbourhood"])
+    url = reverse("wellbeing_teams:team_day", args=[team.pk])
+    that_day = {"day": timezone.localdate(then).isoformat()}
+    client.force_login(worker)
+    page = client.get(url, that_day)
+    assert page.status_code == 200
+    assert "Zebedee Leftlongago" not in page.text
+    assert "Yolanda Moved" in page.text
+    client.force_login(practitioner)  # of Grays: sees Zebedee (lives there), not Yolanda
+    for day in (that_day, {}):
+        page = client.get(url, day)
+        assert page.status_code == 200
+        assert "Yolanda Moved" not in page.text
+    client.force_login(worker)  # still on the team's caseload: the team sees her
+    assert "Yolanda Moved" in client.get(url).text
