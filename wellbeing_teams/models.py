@@ -403,7 +403,8 @@ class Visit(models.Model):
 
     def is_late(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.PLANNED and now >= self.planned_start + LATE_AFTER
+        # now - LATE_AFTER, not planned_start + LATE_AFTER: never past the last datetime.
+        return self.status == self.Status.PLANNED and now - LATE_AFTER >= self.planned_start
 
     @property
     def contact_minutes(self) -> int:

@@ -48,6 +48,14 @@ if TYPE_CHECKING:
 UK = ZoneInfo("Europe/London")
 # The kinds of account that may be a team's members (see can_join_team).
 MEMBER_ACCOUNT_ROLES = frozenset({Role.WELLBEING_WORKER, Role.PRACTITIONER, Role.COORDINATOR})
+# Sensible dates (anything else is a typing slip, and would break the figures' arithmetic):
+# visits and patterns from a year back to two years ahead; support starting from 2000 up to
+# a month ahead and ending from today up to a month ahead; time records from 2000 to today.
+VISITS_BACK_DAYS = 365
+VISITS_AHEAD_DAYS = 2 * 365
+SUPPORT_AHEAD_DAYS = 31
+EARLIEST = date(2000, 1, 1)
+EARLIEST_HEALTH_EVENT = date(1900, 1, 1)
 # How far ahead a recurring pattern's visits are made at once (beat extends them daily).
 PLAN_AHEAD_DAYS = 28
 
@@ -58,6 +66,18 @@ def _check_version(obj: Visit | PersonSupported, version: int) -> None:
     if current.version != version:
         raise EditConflict(current_version=current.version)
     obj.version = version + 1
+
+
+def _fmt(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _visit_day(day: date, field: str) -> None:
+    today = timezone.localdate()
+    first = today - timedelta(days=VISITS_BACK_DAYS)
+    last = today + timedelta(days=VISITS_AHEAD_DAYS)
+    if not first <= day <= last:
+        raise ValidationError({field: f"Enter a day from {_fmt(first)} to {_fmt(last)}"})
 
 
 def _hours(value: Decimal) -> Decimal:
@@ -190,6 +210,11 @@ def add_person(
         raise PermissionDenied("You cannot see this resident")
     if resident.neighbourhood.locality_id != team.locality_id:
         raise ValidationError("The team supports people in its own locality only")
+    latest = timezone.localdate() + timedelta(days=SUPPORT_AHEAD_DAYS)
+    if not EARLIEST <= started_on <= latest:
+        raise ValidationError(
+            {"started_on": f"Enter a day from {_fmt(EARLIEST)} to {_fmt(latest)}"}
+        )
     _hours(hours_per_week)
 
     def create() -> PersonSupported:
@@ -415,6 +440,11 @@ def plan_visit(
     workers = _team_workers(person, list(workers))
     if timezone.is_naive(start):
         raise ValueError("A visit's start must be an aware date and time")
+    try:
+        day = start.astimezone(UK).date()
+    except OverflowError:
+        day = date.max
+    _visit_day(day, "planned_start")
     if not 5 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": "Enter a length from 5 minutes to 24 hours"})
 
@@ -479,8 +509,11 @@ def create_pattern(
         raise ValidationError({"weekdays": "Choose at least one day of the week"})
     if not 5 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": "Enter a length from 5 minutes to 24 hours"})
+    _visit_day(starts_on, "starts_on")
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": "The last day cannot be before the first"})
+    if ends_on:
+        _visit_day(ends_on, "ends_on")
     workers = _team_workers(person, list(workers))
 
     def create() -> VisitPattern:
@@ -808,6 +841,8 @@ def record_time(
         raise ValidationError({"minutes": "Enter minutes from 1 to 1440 (a day)"})
     if on > timezone.localdate():
         raise ValidationError({"on": "Time cannot be recorded for a day to come"})
+    if on < EARLIEST:
+        raise ValidationError({"on": f"Enter a day from {_fmt(EARLIEST)}"})
 
     def create() -> TimeEntry:
         entry = TimeEntry.objects.create(
@@ -843,6 +878,8 @@ def record_health_event(
         raise ValidationError({"kind": "Choose what happened"})
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "A health event cannot be in the future"})
+    if occurred_on < EARLIEST_HEALTH_EVENT:
+        raise ValidationError({"occurred_on": f"Enter a day from {_fmt(EARLIEST_HEALTH_EVENT)}"})
 
     def create() -> HealthEvent:
         event = HealthEvent.objects.create(

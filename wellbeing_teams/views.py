@@ -5,6 +5,7 @@ their outcomes, the team page. Every lookup goes through gates.py (404 for anyon
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,14 +50,33 @@ from wellbeing_teams.models import (
 )
 from wellbeing_teams.services import UK
 
+# ?day= is kept to this range (from 2000 to ten years ahead): the day before and after are
+# always dates, and nothing is planned outside it anyway.
+FIRST_DAY = date(2000, 1, 1)
+DAYS_AHEAD = 3653
+
 
 def _day(request: AuthenticatedRequest) -> date:
-    """`?day=2026-03-29`, else today; anything else is today."""
+    """`?day=2026-03-29`, else today; anything else is today; a day out of range is the
+    nearest in range."""
     raw = request.GET.get("day", "")
+    today = timezone.localdate()
     try:
-        return date.fromisoformat(raw) if raw.isascii() and len(raw) == 10 else timezone.localdate()
+        day = date.fromisoformat(raw) if raw.isascii() and len(raw) == 10 else today
     except ValueError:
-        return timezone.localdate()
+        return today
+    return min(max(day, FIRST_DAY), today + timedelta(days=DAYS_AHEAD))
+
+
+def _add_errors(form: Any, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """A service's error on the form: under the field it is about (renamed by `fields` where
+    the form calls it otherwise), else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (fields or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -475,7 +495,7 @@ def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except submissions.KeyReused:
             keep_typed_after_reuse(form, data)  # type: ignore[arg-type]
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error, {"planned_start": "on", "starts_on": "on"})
         else:
             messages.success(request, "The visit has been planned.")
             return redirect("wellbeing_teams:person", pk=person.pk)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.wellbeing_teams.conftest import member
 from tests.wellbeing_teams.factories import PersonSupportedFactory, TimeEntryFactory, VisitFactory
@@ -111,3 +112,14 @@ def test_the_team_page_shows_the_figures(client, team, worker, person):
     assert "Time with the people we support" in page.text
     assert "target 61%" in page.text
     assert "Continuity" in page.text
+
+
+def test_support_from_the_first_day_there_is_does_not_break_the_figures(client, team, worker):
+    """Refused by the service now, but a record from before (or from the admin site) must not
+    break the dashboard or the figures."""
+    PersonSupportedFactory(team=team, started_on=date(1, 1, 1))
+    client.force_login(worker)
+    assert client.get(reverse("wellbeing_teams:team_dashboard", args=[team.pk])).status_code == 200
+    api = APIClient()
+    api.force_authenticate(worker)
+    assert api.get(f"/api/v1/wellbeing-teams/{team.pk}/figures/").status_code == 200

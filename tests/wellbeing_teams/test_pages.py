@@ -4,7 +4,7 @@ late and missed visits, a person's page with outcomes and ratings, the team page
 changed only by the planning support worker, the home panel and the resident's link."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -334,3 +334,31 @@ def test_the_teams_day_names_only_people_the_viewer_still_sees(client, team, wor
         assert "Yolanda Moved" not in page.text
     client.force_login(worker)  # still on the team's caseload: the team sees her
     assert "Yolanda Moved" in client.get(url).text
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_first_and_last_dates_there_are_show_the_nearest_sensible_day(
+    client, worker, team, day
+):
+    client.force_login(worker)
+    for name, args in (("team_day", [team.pk]), ("my_day", [])):
+        response = client.get(reverse(f"wellbeing_teams:{name}", args=args), {"day": day})
+        assert response.status_code == 200
+        assert date(2000, 1, 1) <= response.context["day"] <= date(9999, 1, 1)
+
+
+def test_a_visit_on_the_last_day_there_is_is_refused_and_the_pages_still_open(
+    client, worker, person
+):
+    client.force_login(worker)
+    typed = {"submission_key": str(uuid.uuid4()), "on": "31/12/9999", "start_time": "23:50",
+             "minutes": "45", "workers": [worker.pk]}  # fmt: skip
+    response = client.post(reverse("wellbeing_teams:plan_visit", args=[person.pk]), typed)
+    assert response.status_code == 400
+    assert "Enter a day from" in response.text
+    assert 'value="31/12/9999"' in response.text
+    assert not Visit.objects.exists()
+    # Even were one there, the pages that show it open.
+    VisitFactory(person=person, workers=[worker],
+                 planned_start=datetime(9999, 12, 31, 23, 50, tzinfo=UTC))  # fmt: skip
+    assert client.get(reverse("wellbeing_teams:person", args=[person.pk])).status_code == 200

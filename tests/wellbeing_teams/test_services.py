@@ -257,3 +257,35 @@ def test_the_daily_task_keeps_four_weeks_ahead_once(person, worker):
     assert extend_visit_patterns.delay().get() == missing
     assert Visit.objects.filter(pattern=pattern).count() == made
     assert extend_visit_patterns.delay().get() == 0
+
+
+def test_dates_out_of_range_are_refused_with_a_clear_message(person, worker, coordinator, team):
+    """Visits and patterns from a year back to two years ahead; support starting from 2000 to
+    a month ahead; time records from 2000 to today: anything else is a clear error."""
+    today = timezone.localdate()
+    far = datetime(9999, 12, 31, 23, 50, tzinfo=UK)
+    for start in (far, datetime(1, 1, 1, 9, tzinfo=UK), timezone.now() + timedelta(days=800)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.plan_visit(person=person, start=start, minutes=30, workers=[worker], by=worker)
+    for starts_on, ends_on in ((date(9999, 12, 31), None), (today, date(9999, 12, 31)),
+                               (today - timedelta(days=400), None)):  # fmt: skip
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.create_pattern(person=person, weekdays=[0], start_time=time(8), minutes=30,
+                                    starts_on=starts_on, ends_on=ends_on, workers=[worker],
+                                    by=worker)  # fmt: skip
+    for started_on in (date(1, 1, 1), date(1999, 12, 31), today + timedelta(days=32)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.add_person(team=team, resident=ResidentFactory(), started_on=started_on,
+                                hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    for on in (date(1, 1, 1), date(1999, 12, 31)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.record_time(team=team, category="travel", on=on, minutes=5, by=worker)
+    assert not Visit.objects.exists()
+    assert not VisitPattern.objects.exists()
+    assert PersonSupported.objects.count() == 1
+    # In range is fine, a month ahead and a year back included.
+    services.plan_visit(person=person, start=timezone.now() + timedelta(days=700), minutes=30,
+                        workers=[worker], by=worker)  # fmt: skip
+    soon = today + timedelta(days=30)
+    services.add_person(team=team, resident=ResidentFactory(), by=coordinator, started_on=soon,
+                        hours_per_week=Decimal(5))  # fmt: skip
