@@ -191,6 +191,9 @@ def _require_member(team_id: int, by: User) -> None:
 # --- The caseload -----------------------------------------------------------------------------
 
 
+ALREADY_SUPPORTED = "They are already supported by a Wellbeing Team"
+
+
 def add_person(
     *,
     team: Team,
@@ -219,14 +222,18 @@ def add_person(
 
     def create() -> PersonSupported:
         if PersonSupported.objects.filter(resident=resident, ended_on__isnull=True).exists():
-            raise ValidationError("They are already supported by a Wellbeing Team")
-        person = PersonSupported.objects.create(
-            resident=resident,
-            team=team,
-            started_on=started_on,
-            hours_per_week=hours_per_week,
-            created_by=by,
-        )
+            raise ValidationError(ALREADY_SUPPORTED)
+        try:
+            with transaction.atomic():  # someone else added them a moment ago: a clear answer
+                person = PersonSupported.objects.create(
+                    resident=resident,
+                    team=team,
+                    started_on=started_on,
+                    hours_per_week=hours_per_week,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise ValidationError(ALREADY_SUPPORTED) from None
         record(
             actor=by,
             action=Action.CHANGED,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from localities.models import Locality
 from tests.conftest import make_persona
+from tests.wellbeing_teams.conftest import committed_meanwhile, member
 from thurrock_care.accounts.models import Role
 from wellbeing_teams import services
 from wellbeing_teams.models import Team, TeamMember
@@ -104,3 +105,22 @@ def test_workers_practitioners_and_coordinators_of_the_locality_can_be_added(
         team=team, user=newcomer, role="nurse", contracted_hours=Decimal(20), by=team_coordinator
     )
     assert member_row.user == newcomer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_adding_the_same_worker_at_once_get_a_clear_message(client, grays):
+    team = Team.objects.create(name="Grays Race", locality=grays)
+    coordinator = member(team, TeamMember.Role.COORDINATOR)
+    newcomer = make_persona(Role.WELLBEING_WORKER, grays, email="new@example.test")
+    client.force_login(coordinator)
+    typed = {"email": "new@example.test", "role": "independence", "contracted_hours": "12.5"}
+    with committed_meanwhile(
+        lambda: TeamMember.objects.create(
+            team=team, user=newcomer, role="medication", contracted_hours=Decimal(30)
+        )
+    ):
+        response = client.post(reverse("wellbeing_teams:member_add", args=[team.pk]), typed)
+    assert response.status_code == 400
+    assert "They are already a member of this team" in response.text
+    assert 'value="12.5"' in response.text
+    assert TeamMember.objects.get(user=newcomer).role == "medication"
