@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from localities.models import Locality, Neighbourhood, Resident
@@ -221,7 +222,10 @@ def add_person(
     _hours(hours_per_week)
 
     def create() -> PersonSupported:
-        if PersonSupported.objects.filter(resident=resident, ended_on__isnull=True).exists():
+        # Any support not ended by the day this one starts (a handover the day after another
+        # team's last day is fine; an end date still to come is not an end yet).
+        overlapping = Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+        if PersonSupported.objects.filter(overlapping, resident=resident).exists():
             raise ValidationError(ALREADY_SUPPORTED)
         try:
             with transaction.atomic():  # someone else added them a moment ago: a clear answer
@@ -307,6 +311,12 @@ def end_support(
     _require_member(person.team_id, by)
     if ended_on < person.started_on:
         raise ValidationError({"ended_on": "Support cannot end before it started"})
+    today = timezone.localdate()
+    latest = today + timedelta(days=SUPPORT_AHEAD_DAYS)
+    if not today <= ended_on <= latest:
+        raise ValidationError(
+            {"ended_on": f"Enter today or a day up to {_fmt(latest)} (within a month)"}
+        )
     _check_version(person, version)
     person.ended_on = ended_on
     person.save(update_fields=["ended_on", "version", "updated_at"])

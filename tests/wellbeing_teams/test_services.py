@@ -289,3 +289,24 @@ def test_dates_out_of_range_are_refused_with_a_clear_message(person, worker, coo
     soon = today + timedelta(days=30)
     services.add_person(team=team, resident=ResidentFactory(), by=coordinator, started_on=soon,
                         hours_per_week=Decimal(5))  # fmt: skip
+
+
+def test_support_ends_today_or_within_a_month_and_nobody_is_on_two_caseloads(
+    person, worker, coordinator, other_team
+):
+    today = timezone.localdate()
+    for ended_on in (date(9999, 12, 31), today + timedelta(days=32), today - timedelta(days=1)):
+        with pytest.raises(ValidationError, match="within a month"):
+            services.end_support(person=person, ended_on=ended_on, version=1, by=worker)
+    last_day = today + timedelta(days=20)
+    services.end_support(person=person, ended_on=last_day, version=1, by=worker)
+    # Not ended yet: another team cannot take them on before that last day...
+    for started_on in (today, last_day):
+        with pytest.raises(ValidationError, match="already supported by a Wellbeing Team"):
+            services.add_person(team=other_team, resident=person.resident, started_on=started_on,
+                                hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    # ...and can from the day after (a handover).
+    handover = services.add_person(team=other_team, resident=person.resident,
+                                   started_on=last_day + timedelta(days=1),
+                                   hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    assert handover.team == other_team
