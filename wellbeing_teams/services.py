@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from localities.models import Locality, Neighbourhood, Resident
@@ -320,12 +320,32 @@ def end_support(
     _check_version(person, version)
     person.ended_on = ended_on
     person.save(update_fields=["ended_on", "version", "updated_at"])
+    # Nothing is planned after the last day: visits still planned are cancelled (by whoever
+    # ended support, saying why), and recurring patterns stop then.
+    after = Visit.objects.filter(
+        person=person, status=Visit.Status.PLANNED, planned_on__gt=ended_on
+    )
+    cancelled = list(after.values_list("pk", flat=True))
+    after.update(
+        status=Visit.Status.CANCELLED,
+        cancelled_by=by,
+        cancelled_reason=f"Support ended on {_fmt(ended_on)}",
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    person.patterns.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).update(
+        ends_on=ended_on
+    )
     record(
         actor=by,
         action=Action.CHANGED,
         resident_id=person.resident_id,
         subject=person,
-        details={"wellbeing_team": "left", "ended_on": ended_on.isoformat()},
+        details={
+            "wellbeing_team": "left",
+            "ended_on": ended_on.isoformat(),
+            "visits_cancelled": cancelled,
+        },
     )
     return person
 

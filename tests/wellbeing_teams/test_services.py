@@ -310,3 +310,29 @@ def test_support_ends_today_or_within_a_month_and_nobody_is_on_two_caseloads(
                                    started_on=last_day + timedelta(days=1),
                                    hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
     assert handover.team == other_team
+
+
+def test_ending_support_cancels_the_visits_planned_after_the_last_day(person, worker):
+    today = timezone.localdate()
+    last_day = today + timedelta(days=3)
+    at = lambda days: datetime.combine(today + timedelta(days=days), time(10), tzinfo=UK)  # noqa: E731
+    plan = {"person": person, "minutes": 30, "workers": [worker], "by": worker}
+    before = services.plan_visit(start=at(2), **plan)
+    after = services.plan_visit(start=at(5), **plan)
+    pattern = services.create_pattern(
+        weekdays=range(7), start_time=time(9), starts_on=today, **plan
+    )
+    services.end_support(person=person, ended_on=last_day, version=1, by=worker)
+    after.refresh_from_db()
+    before.refresh_from_db()
+    assert (after.status, after.cancelled_by, after.cancelled_reason) == (
+        Visit.Status.CANCELLED, worker, f"Support ended on {last_day:%d/%m/%Y}"
+    )  # fmt: skip
+    assert before.status == Visit.Status.PLANNED
+    still = Visit.objects.filter(person=person).exclude(status=Visit.Status.CANCELLED)
+    assert max(v.planned_on for v in still) == last_day
+    pattern.refresh_from_db()
+    assert pattern.ends_on == last_day
+    assert services.generate_visits(pattern=pattern, until=today + timedelta(days=60)) == 0
+    entry = Event.objects.filter(details__wellbeing_team="left").get()
+    assert after.pk in entry.details["visits_cancelled"]
