@@ -78,6 +78,18 @@ class TeamQuerySet(models.QuerySet["Team"]):
             allowed |= Q(locality__in=Locality.objects.coordinated_by(user))
         return self.filter(allowed)
 
+    def members_ended_by(self, user: User) -> TeamQuerySet:
+        """Teams whose memberships this user ends (a worker leaves): those they manage
+        (managed_by) and those they are the planning support worker of."""
+        if access.is_administrator(user):
+            return self.all()
+        if not access.sees_named_residents(user):
+            return self.none()
+        planning = TeamMember.objects.current().filter(user=user, role=TeamMember.Role.PLANNING)
+        return self.filter(
+            Q(pk__in=self.managed_by(user).values("pk")) | Q(pk__in=planning.values("team_id"))
+        )
+
 
 class Team(models.Model):
     name = models.CharField(max_length=120)

@@ -160,11 +160,30 @@ def add_member(
     return member
 
 
+# How far back and ahead a leaving date may be (a leaver recorded late; notice given).
+LEAVING_BACK_DAYS = 365
+LEAVING_AHEAD_DAYS = 92
+
+
 @transaction.atomic
 def end_membership(*, member: TeamMember, by: User, left_on: date | None = None) -> TeamMember:
-    if not Team.objects.managed_by(by).filter(pk=member.team_id).exists():
-        raise PermissionDenied("Members are changed by the team's or the locality's coordinators")
-    member.left_on = left_on or timezone.localdate()
+    """A worker leaves the team: their last day (today unless said). The team's coordinators
+    and planning support worker, and the locality's coordinators, record it."""
+    if not Team.objects.members_ended_by(by).filter(pk=member.team_id).exists():
+        raise PermissionDenied(
+            "Members leave by the team's coordinators or planning support worker, or the "
+            "locality's coordinators"
+        )
+    today = timezone.localdate()
+    left_on = left_on or today
+    first = max(member.joined_on, today - timedelta(days=LEAVING_BACK_DAYS))
+    last = today + timedelta(days=LEAVING_AHEAD_DAYS)
+    if not first <= left_on <= last:
+        raise ValidationError({"left_on": f"Enter a day from {_fmt(first)} to {_fmt(last)}"})
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.left_on is not None and member.left_on < today:
+        raise ValidationError("They have already left the team")
+    member.left_on = left_on
     member.save(update_fields=["left_on"])
     record(
         actor=by,

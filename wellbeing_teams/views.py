@@ -27,6 +27,7 @@ from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
     CancelForm,
     CorrectionForm,
+    EndMembershipForm,
     EndSupportForm,
     HealthEventForm,
     HoursForm,
@@ -94,6 +95,7 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = queries.team_page(team)
     context["is_member"] = Team.objects.run_by(request.user).filter(pk=pk).exists()
     context["manages"] = Team.objects.managed_by(request.user).filter(pk=pk).exists()
+    context["ends_members"] = Team.objects.members_ended_by(request.user).filter(pk=pk).exists()
     today = timezone.localdate()
     context["shares"] = [
         figures.direct_contact(team, figures.iso_week(today)),
@@ -637,4 +639,33 @@ def end_support(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "wellbeing_teams/end_support_form.html",
         {"person": person, "resident": person.resident, "form": form},
         status=status,
+    )
+
+
+@login_required
+def member_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A worker leaves the team: the team's coordinators and planning support worker, and the
+    locality's coordinators, record their last day."""
+    member = get_object_or_404(
+        TeamMember.objects.current()
+        .filter(team__in=Team.objects.members_ended_by(request.user))
+        .select_related("team", "user"),
+        pk=pk,
+    )
+    form = EndMembershipForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_membership(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{member.user.full_name} leaves {member.team.name}: the team is updated."
+            )
+            return redirect("wellbeing_teams:team", pk=member.team_id)
+    return render(
+        request,
+        "wellbeing_teams/member_end.html",
+        {"team": member.team, "member": member, "form": form},
+        status=form_status(request),
     )

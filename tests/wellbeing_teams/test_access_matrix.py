@@ -38,6 +38,8 @@ TEAM_VIEWERS = READERS
 # Who sets up teams (in localities they coordinate) and manages this Grays team's members.
 LOCALITY_COORDINATORS = {"coordinator", "coordinator_elsewhere", "administrator"}
 MANAGERS_OF_TEAM = {"coordinator", "administrator"}
+# Who records that a worker leaves: those, and the team's planning support worker.
+ENDS_MEMBERS = MANAGERS_OF_TEAM | {"planner"}
 
 
 @pytest.fixture
@@ -61,7 +63,8 @@ def world(grays):
     PersonSupportedFactory(team=other)  # the other team's caseload
     visit = VisitFactory(person=person, workers=[users["member"]])
     services.add_outcome(person=person, words="Walk to the shop", by=users["member"])
-    return {"users": users, "team": team, "person": person, "visit": visit}
+    leaver = TeamMember.objects.get(user=member(team))
+    return {"users": users, "team": team, "person": person, "visit": visit, "leaver": leaver}
 
 
 def hours(status: int) -> dict[str, int]:
@@ -72,6 +75,7 @@ def hours(status: int) -> dict[str, int]:
 def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
     """(name, method, url, {who: status}); everyone else signed in gets 404."""
     t, p, v = world["team"].pk, world["person"].pk, world["visit"].pk
+    m = world["leaver"].pk
     r = world["person"].resident_id
     url = lambda name, *args: reverse(f"wellbeing_teams:{name}", args=args)  # noqa: E731
     every = dict.fromkeys(EVERYONE, 200)
@@ -83,6 +87,8 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("team_add", "post", url("team_create"), dict.fromkeys(LOCALITY_COORDINATORS, 400)),
         ("member_new", "get", url("member_add", t), dict.fromkeys(MANAGERS_OF_TEAM, 200)),
         ("member_add", "post", url("member_add", t), dict.fromkeys(MANAGERS_OF_TEAM, 400)),
+        ("member_end", "get", url("member_end", m), dict.fromkeys(ENDS_MEMBERS, 200)),
+        ("member_end_save", "post", url("member_end", m), dict.fromkeys(ENDS_MEMBERS, 400)),
         ("team_day", "get", url("team_day", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("dashboard", "get", url("team_dashboard", t), dict.fromkeys(TEAM_VIEWERS, 200)),
         ("time", "get", url("time_create", t), dict.fromkeys(RECORDERS, 200)),
@@ -131,6 +137,7 @@ def test_every_user_and_every_wellbeing_teams_page(client, world):
     assert Visit.objects.count() == 1
     assert not OutcomeRating.objects.exists()
     assert not HealthEvent.objects.exists()
+    assert TeamMember.objects.get(pk=world["leaver"].pk).left_on is None
 
 
 def test_the_other_teams_worker_does_not_see_the_person_nor_their_team(client, world, grays):

@@ -1,16 +1,20 @@
 """Setting up a team (the locality's coordinators) and adding members (the team's or the
 locality's coordinators): typed values kept, clear messages, nobody else."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from localities.models import Locality
 from tests.conftest import make_persona
 from tests.wellbeing_teams.conftest import committed_meanwhile, member
 from thurrock_care.accounts.models import Role
+from thurrock_care.audit.models import Event
 from wellbeing_teams import services
 from wellbeing_teams.models import Team, TeamMember
 
@@ -124,3 +128,40 @@ def test_two_coordinators_adding_the_same_worker_at_once_get_a_clear_message(cli
     assert "They are already a member of this team" in response.text
     assert 'value="12.5"' in response.text
     assert TeamMember.objects.get(user=newcomer).role == "medication"
+
+
+def test_a_worker_who_leaves_is_recorded_and_then_sees_nothing(client, team, person, planner):
+    leaver = member(team)
+    TeamMember.objects.filter(user=leaver).update(
+        joined_on=timezone.localdate() - timedelta(days=90)
+    )
+    row = TeamMember.objects.get(user=leaver)
+    client.force_login(planner)  # the team's planning support worker
+    team_page = client.get(reverse("wellbeing_teams:team", args=[team.pk]))
+    url = reverse("wellbeing_teams:member_end", args=[row.pk])
+    assert url in team_page.text
+    page = client.get(url)
+    assert f"{escape(leaver.full_name)} leaves the team" in page.text
+    response = client.post(url, {"left_on": "01/01/9999"})
+    assert response.status_code == 400
+    assert "Enter a day from" in response.text
+    assert 'value="01/01/9999"' in response.text
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(url, {"left_on": yesterday.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.left_on == yesterday
+    entry = Event.objects.get(details__team_member="left")
+    assert (entry.actor, entry.details["left_on"]) == (planner, yesterday.isoformat())
+    assert client.get(url).status_code == 404  # left: no longer a current member
+    client.force_login(leaver)
+    assert client.get(reverse("wellbeing_teams:person", args=[person.pk])).status_code == 404
+    assert client.get(reverse("wellbeing_teams:team", args=[team.pk])).status_code == 404
+
+
+def test_a_worker_of_the_team_does_not_record_that_others_leave(client, team, worker):
+    other = TeamMember.objects.get(user=member(team))
+    client.force_login(worker)
+    assert client.get(reverse("wellbeing_teams:member_end", args=[other.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.end_membership(member=other, by=worker)
