@@ -67,6 +67,15 @@ def person_for_resident(
     return resident, person
 
 
+def joinable_resident(request: AuthenticatedRequest, resident_pk: int) -> Resident:
+    """A resident this user may add to a team's caseload: one they see through their locality
+    (Resident.changeable_by), not through break-glass or consent; else 404."""
+    return get_object_or_404(
+        Resident.objects.changeable_by(request.user).select_related("neighbourhood"),
+        pk=resident_pk,
+    )
+
+
 def _visits(request: AuthenticatedRequest) -> QuerySet[Visit]:
     return Visit.objects.visible_to(request.user).select_related(
         "resident", "person", "team", "arrived_by", "left_by", "cancelled_by", "recorded_by"

@@ -224,13 +224,14 @@ def add_person(
     submission_key: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> PersonSupported:
-    """A resident joins the team's caseload. Whoever adds them must already see them (a
-    practitioner or coordinator of their locality, the team's own members for someone they
-    know): joining a caseload never widens who may look a person up."""
+    """A resident joins the team's caseload. Whoever adds them sees them through their
+    locality (a practitioner or coordinator of it, an administrator: Resident.changeable_by),
+    not through a break-glass look or being named in their consent: joining a caseload never
+    widens who may look a person up."""
     if not Team.objects.visible_to(by).filter(pk=team.pk).exists():
         raise PermissionDenied("You do not work with this team")
-    if not Resident.objects.visible_to(by).filter(pk=resident.pk).exists():
-        raise PermissionDenied("You cannot see this resident")
+    if not Resident.objects.changeable_by(by).filter(pk=resident.pk).exists():
+        raise PermissionDenied("Only the practitioners and coordinators of their locality do this")
     if resident.neighbourhood.locality_id != team.locality_id:
         raise ValidationError("The team supports people in its own locality only")
     latest = timezone.localdate() + timedelta(days=SUPPORT_AHEAD_DAYS)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from localities.models import Locality
+from localities.models import Locality, Resident
 from thurrock_care import submissions
 from thurrock_care.accounts.models import User
 from thurrock_care.accounts.typing import AuthenticatedRequest
@@ -293,7 +293,12 @@ def person_for_resident(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """From the resident's page: their Wellbeing Team page, if a team supports them."""
     resident, person = gates.person_for_resident(request, pk)
     if person is None:
-        return render(request, "wellbeing_teams/not_supported.html", {"resident": resident})
+        can_join = Resident.objects.changeable_by(request.user).filter(pk=pk).exists()
+        return render(
+            request,
+            "wellbeing_teams/not_supported.html",
+            {"resident": resident, "can_join": can_join},
+        )
     return redirect("wellbeing_teams:person", pk=person.pk)
 
 
@@ -435,6 +440,7 @@ def team_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def join_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add a resident (whom this user sees) to the caseload of a team of their locality."""
+    gates.joinable_resident(request, pk)
     resident, person = gates.person_for_resident(request, pk)
     gates.audited(request, [resident.pk])
     teams = Team.objects.visible_to(request.user).filter(

@@ -35,6 +35,8 @@ EVERYONE = {
 RECORDERS = {"member", "planner", "administrator"}
 READERS = RECORDERS | {"practitioner", "coordinator"}
 TEAM_VIEWERS = READERS
+# Who adds a resident to a caseload: those who see them through their locality.
+JOINERS = {"practitioner", "coordinator", "administrator"}
 # Who sets up teams (in localities they coordinate) and manages this Grays team's members.
 LOCALITY_COORDINATORS = {"coordinator", "coordinator_elsewhere", "administrator"}
 MANAGERS_OF_TEAM = {"coordinator", "administrator"}
@@ -111,8 +113,8 @@ def pages(world) -> list[tuple[str, str, str, dict[str, int]]]:
         ("health_event", "get", url("health_event_create", p), dict.fromkeys(RECORDERS, 200)),
         ("health_event_add", "post", url("health_event_create", p), dict.fromkeys(RECORDERS, 400)),
         ("for_resident", "get", url("for_resident", r), dict.fromkeys(READERS, 302)),
-        ("join", "get", url("join_team", r), dict.fromkeys(READERS, 200)),
-        ("join_save", "post", url("join_team", r), dict.fromkeys(READERS, 400)),
+        ("join", "get", url("join_team", r), dict.fromkeys(JOINERS, 200)),
+        ("join_save", "post", url("join_team", r), dict.fromkeys(JOINERS, 400)),
         ("plan_visit", "get", url("plan_visit", p), dict.fromkeys(RECORDERS, 200)),
         ("plan_visit_save", "post", url("plan_visit", p), dict.fromkeys(RECORDERS, 400)),
         ("arrived", "post", url("visit_arrived", v), dict.fromkeys(RECORDERS, 302)),
