@@ -159,7 +159,14 @@ class TeamMember(models.Model):
 
 class PersonSupportedQuerySet(models.QuerySet["PersonSupported"]):
     def visible_to(self, user: User) -> PersonSupportedQuerySet:
-        return self.filter(resident__in=Resident.objects.visible_to(user))
+        """People supported whom this user sees (the need-to-know gate) through the team: its
+        members, the practitioners and coordinators of its locality, administrators. Not a
+        partner named in their consent nor a break-glass reader (they see the resident's
+        record, not the team's notes, medication and concerns)."""
+        return self.filter(
+            resident__in=Resident.objects.visible_to(user),
+            team__in=Team.objects.visible_to(user),
+        )
 
     def current(self, on: date | None = None) -> PersonSupportedQuerySet:
         on = on or timezone.localdate()
@@ -320,7 +327,12 @@ WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 class VisitQuerySet(models.QuerySet["Visit"]):
     def visible_to(self, user: User) -> VisitQuerySet:
-        return self.filter(resident__in=Resident.objects.visible_to(user))
+        """Visits this user sees: of residents they see, of teams they see (as
+        PersonSupported.visible_to)."""
+        return self.filter(
+            resident__in=Resident.objects.visible_to(user),
+            team__in=Team.objects.visible_to(user),
+        )
 
     def recordable_by(self, user: User) -> VisitQuerySet:
         """Visits this user records: those of the people their team supports (they may see)."""

@@ -5,9 +5,11 @@ coordinator of another locality and a manager get 404, and nothing is written.""
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from localities.models import Locality
 from tests.conftest import make_persona
+from tests.factories import ConsentFactory
 from tests.wellbeing_teams.conftest import member
 from tests.wellbeing_teams.factories import (
     PersonSupportedFactory,
@@ -29,7 +31,8 @@ pytestmark = pytest.mark.django_db
 
 EVERYONE = {
     "member", "planner", "other_team_worker", "worker_without_team", "practitioner",
-    "coordinator", "administrator", "partner_uninvolved", "practitioner_elsewhere",
+    "coordinator", "administrator", "partner_uninvolved", "partner_in_consent",
+    "practitioner_elsewhere",
     "coordinator_elsewhere", "manager",
 }  # fmt: skip
 RECORDERS = {"member", "planner", "administrator"}
@@ -57,11 +60,16 @@ def world(grays):
         "coordinator": make_persona(Role.COORDINATOR, grays),
         "administrator": make_persona(Role.ADMINISTRATOR, None),
         "partner_uninvolved": make_persona(Role.PARTNER, grays),
+        # Named in the resident's consent: sees their record, not the team's pages.
+        "partner_in_consent": make_persona(Role.PARTNER, grays),
         "practitioner_elsewhere": make_persona(Role.PRACTITIONER, asop),
         "coordinator_elsewhere": make_persona(Role.COORDINATOR, asop),
         "manager": make_persona(Role.MANAGER, grays),
     }
     person = PersonSupportedFactory(team=team)
+    ConsentFactory(
+        resident=person.resident, organisations=[users["partner_in_consent"].organisation]
+    )
     PersonSupportedFactory(team=other)  # the other team's caseload
     visit = VisitFactory(person=person, workers=[users["member"]])
     services.add_outcome(person=person, words="Walk to the shop", by=users["member"])
@@ -152,6 +160,28 @@ def test_the_other_teams_worker_does_not_see_the_person_nor_their_team(client, w
         == 404
     )
     assert client.get(reverse("wellbeing_teams:my_day")).context["visits"] == []
+
+
+def test_a_partner_named_in_the_consent_sees_the_record_not_the_teams_pages(client, world):
+    """The record (their consent says so), but not the visits' notes, medication, concerns."""
+    services.record_arrival(visit=world["visit"], by=world["users"]["member"])
+    world["visit"].refresh_from_db()
+    services.record_visit(visit=world["visit"], by=world["users"]["member"],
+                          version=world["visit"].version, health_tasks="Prompted warfarin 5mg",
+                          concerns="Bruising on her arms")  # fmt: skip
+    client.force_login(world["users"]["partner_in_consent"])
+    resident_id = world["person"].resident_id
+    assert client.get(reverse("residents:detail", args=[resident_id])).status_code == 200
+    for name, pk in (("person", world["person"].pk), ("visit", world["visit"].pk),
+                     ("for_resident", resident_id)):  # fmt: skip
+        response = client.get(reverse(f"wellbeing_teams:{name}", args=[pk]))
+        assert response.status_code == 404, name
+        assert "warfarin" not in response.text
+    api = APIClient()
+    api.force_authenticate(world["users"]["partner_in_consent"])
+    for path in ("visits", "people-supported", "health-events", "outcomes"):
+        assert api.get(f"/api/v1/{path}/").json()["count"] == 0, path
+    assert api.get(f"/api/v1/visits/{world['visit'].pk}/").status_code == 404
 
 
 def test_signed_out_everything_leads_to_sign_in(client, world):
