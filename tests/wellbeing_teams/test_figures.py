@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.wellbeing_teams.conftest import member
@@ -123,3 +124,17 @@ def test_support_from_the_first_day_there_is_does_not_break_the_figures(client, 
     api = APIClient()
     api.force_authenticate(worker)
     assert api.get(f"/api/v1/wellbeing-teams/{team.pk}/figures/").status_code == 200
+
+
+def test_a_worker_with_no_minutes_yet_shows_no_time_recorded(client, team, worker, person):
+    """A visit of 30 seconds counts 0 minutes: no share, said in words (never "None%")."""
+    now = timezone.now()
+    VisitFactory(person=person, workers=[worker], planned_start=now - timedelta(minutes=5),
+                 arrived_at=now - timedelta(seconds=30), left_at=now,
+                 status=Visit.Status.COMPLETED)  # fmt: skip
+    client.force_login(worker)
+    for name in ("team", "team_dashboard"):
+        page = client.get(reverse(f"wellbeing_teams:{name}", args=[team.pk]))
+        assert page.status_code == 200
+        assert "None%" not in page.text
+        assert "no time recorded" in page.text
