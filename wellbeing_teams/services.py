@@ -677,6 +677,10 @@ def record_arrival(*, visit: Visit, by: User, request: HttpRequest | None = None
         return visit
     if visit.status not in (Visit.Status.PLANNED,):
         raise ValidationError(f"This visit is {visit.get_status_display().lower()}")
+    if visit.planned_on > timezone.localdate():
+        raise ValidationError(
+            f"This visit is planned for {_fmt(visit.planned_on)}: record arriving on the day"
+        )
     visit.arrived_at, visit.arrived_by = timezone.now(), by
     visit.status = Visit.Status.IN_PROGRESS
     visit.version += 1
@@ -841,6 +845,8 @@ def mark_missed(*, visit: Visit, reason: str, version: int, by: User) -> Visit:
         raise ValidationError({"reason": "Say why the visit was missed"})
     if visit.status != Visit.Status.PLANNED:
         raise ValidationError(f"This visit is {visit.get_status_display().lower()}")
+    if visit.planned_start > timezone.now():
+        raise ValidationError("A visit is missed only once its planned time has come")
     _check_version(visit, version)
     visit.status, visit.missed_reason = Visit.Status.MISSED, reason.strip()
     visit.save(update_fields=["status", "missed_reason", "version", "updated_at"])

@@ -336,3 +336,14 @@ def test_ending_support_cancels_the_visits_planned_after_the_last_day(person, wo
     assert services.generate_visits(pattern=pattern, until=today + timedelta(days=60)) == 0
     entry = Event.objects.filter(details__wellbeing_team="left").get()
     assert after.pk in entry.details["visits_cancelled"]
+
+
+def test_a_visit_to_come_is_not_arrived_at_nor_missed_before_its_time(person, worker):
+    later = VisitFactory(person=person, workers=[worker],
+                         planned_start=timezone.now() + timedelta(days=30))  # fmt: skip
+    with pytest.raises(ValidationError, match="record arriving on the day"):
+        services.record_arrival(visit=later, by=worker)
+    with pytest.raises(ValidationError, match="once its planned time has come"):
+        services.mark_missed(visit=later, reason="Not at home", version=1, by=worker)
+    later.refresh_from_db()
+    assert (later.status, later.arrived_at) == (Visit.Status.PLANNED, None)
