@@ -188,7 +188,9 @@ def team_health_event_rates(
     windows = {}
     for person in people:
         joined = person.started_on
-        before_start = joined - timedelta(days=round(before_months * MONTH_DAYS))
+        # From the first day there is at the earliest (never an overflow).
+        before_days = round(before_months * MONTH_DAYS)
+        before_start = date.fromordinal(max(joined.toordinal() - before_days, 1))
         after_end = min(person.ended_on or today, today)
         windows[person.resident_id] = (before_start, joined, after_end)
     counts: dict[str, list[int]] = {kind: [0, 0] for kind in HealthEvent.Kind.values}

@@ -338,6 +338,11 @@ class MemberForm(forms.Form):
         return user
 
 
+class EndMembershipForm(forms.Form):
+    left_on = date_field("Their last day in the team", required=True,
+                         help_text="For example, 27/03/2026")  # fmt: skip
+
+
 class EndSupportForm(forms.Form):
     version = VersionField()
     ended_on = date_field("Last day of support", required=True, help_text="For example, 27/03/2026")

@@ -5,6 +5,7 @@ nothing's existence leaks. A page showing residents' data is audited as a view o
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from localities.models import Resident
@@ -64,7 +65,22 @@ def person_for_resident(
     """A resident this user sees (else 404) and their latest support by a team, if any."""
     resident = get_object_or_404(Resident.objects.visible_to(request.user), pk=resident_pk)
     person = _people(request).filter(resident=resident).order_by("-started_on", "-pk").first()
+    if (
+        person is None
+        and not Resident.objects.changeable_by(request.user).filter(pk=resident.pk).exists()
+    ):
+        # A partner named in their consent, a break-glass reader: not the team's business.
+        raise Http404
     return resident, person
+
+
+def joinable_resident(request: AuthenticatedRequest, resident_pk: int) -> Resident:
+    """A resident this user may add to a team's caseload: one they see through their locality
+    (Resident.changeable_by), not through break-glass or consent; else 404."""
+    return get_object_or_404(
+        Resident.objects.changeable_by(request.user).select_related("neighbourhood"),
+        pk=resident_pk,
+    )
 
 
 def _visits(request: AuthenticatedRequest) -> QuerySet[Visit]:

@@ -78,6 +78,18 @@ class TeamQuerySet(models.QuerySet["Team"]):
             allowed |= Q(locality__in=Locality.objects.coordinated_by(user))
         return self.filter(allowed)
 
+    def members_ended_by(self, user: User) -> TeamQuerySet:
+        """Teams whose memberships this user ends (a worker leaves): those they manage
+        (managed_by) and those they are the planning support worker of."""
+        if access.is_administrator(user):
+            return self.all()
+        if not access.sees_named_residents(user):
+            return self.none()
+        planning = TeamMember.objects.current().filter(user=user, role=TeamMember.Role.PLANNING)
+        return self.filter(
+            Q(pk__in=self.managed_by(user).values("pk")) | Q(pk__in=planning.values("team_id"))
+        )
+
 
 class Team(models.Model):
     name = models.CharField(max_length=120)
@@ -147,7 +159,14 @@ class TeamMember(models.Model):
 
 class PersonSupportedQuerySet(models.QuerySet["PersonSupported"]):
     def visible_to(self, user: User) -> PersonSupportedQuerySet:
-        return self.filter(resident__in=Resident.objects.visible_to(user))
+        """People supported whom this user sees (the need-to-know gate) through the team: its
+        members, the practitioners and coordinators of its locality, administrators. Not a
+        partner named in their consent nor a break-glass reader (they see the resident's
+        record, not the team's notes, medication and concerns)."""
+        return self.filter(
+            resident__in=Resident.objects.visible_to(user),
+            team__in=Team.objects.visible_to(user),
+        )
 
     def current(self, on: date | None = None) -> PersonSupportedQuerySet:
         on = on or timezone.localdate()
@@ -308,7 +327,12 @@ WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 class VisitQuerySet(models.QuerySet["Visit"]):
     def visible_to(self, user: User) -> VisitQuerySet:
-        return self.filter(resident__in=Resident.objects.visible_to(user))
+        """Visits this user sees: of residents they see, of teams they see (as
+        PersonSupported.visible_to)."""
+        return self.filter(
+            resident__in=Resident.objects.visible_to(user),
+            team__in=Team.objects.visible_to(user),
+        )
 
     def recordable_by(self, user: User) -> VisitQuerySet:
         """Visits this user records: those of the people their team supports (they may see)."""
@@ -403,7 +427,8 @@ class Visit(models.Model):
 
     def is_late(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.PLANNED and now >= self.planned_start + LATE_AFTER
+        # now - LATE_AFTER, not planned_start + LATE_AFTER: never past the last datetime.
+        return self.status == self.Status.PLANNED and now - LATE_AFTER >= self.planned_start
 
     @property
     def contact_minutes(self) -> int:

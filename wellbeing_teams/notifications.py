@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,22 +63,28 @@ def remind_late_visits(*, now: datetime | None = None) -> list[Notification]:
     late = (
         Visit.objects.late(now)
         .filter(planned_start__gte=now - LOOK_BACK)
+        # Not for someone no longer supported on the visit's day.
+        .filter(Q(person__ended_on__isnull=True) | Q(person__ended_on__gte=F("planned_on")))
         .select_related("resident")
         .prefetch_related("workers")
         .order_by("planned_start", "pk")[:BATCH]
     )
     visits = list(late)
     coordinators: dict[int, list[User]] = {}
+    members: set[tuple[int, int]] = set()  # (team, user): only current members are told
     for m in (
         TeamMember.objects.current(timezone.localdate(now))
-        .filter(team__in={v.team_id for v in visits}, role=TeamMember.Role.COORDINATOR)
+        .filter(team__in={v.team_id for v in visits})
         .select_related("user")
     ):
-        coordinators.setdefault(m.team_id, []).append(m.user)
+        members.add((m.team_id, m.user_id))
+        if m.role == TeamMember.Role.COORDINATOR:
+            coordinators.setdefault(m.team_id, []).append(m.user)
     wanted: list[tuple[str, Kind, Visit, User]] = []
     for visit in visits:
         for worker in visit.workers.all():
-            wanted.append((worker_key(visit.pk, worker.pk), VISIT_LATE, visit, worker))
+            if (visit.team_id, worker.pk) in members:
+                wanted.append((worker_key(visit.pk, worker.pk), VISIT_LATE, visit, worker))
         if visit.planned_start <= now - TEAM_TOLD_AFTER:
             for user in coordinators.get(visit.team_id, []):
                 wanted.append((team_key(visit.pk, user.pk), VISIT_LATE_TEAM, visit, user))

@@ -46,13 +46,16 @@ def _mark(visits: list[Visit], now: datetime) -> list[Visit]:
     return visits
 
 
-def team_day(team: Team, day: date, now: datetime | None = None) -> dict[str, Any]:
-    """The team's visits of the day, by worker (a visit with two workers is under each), with
-    late and missed ones listed first. Three queries."""
+def team_day(team: Team, day: date, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """The team's visits of the day that `user` may see (the need-to-know gate, in the same
+    query: not those of someone who left the caseload long ago or moved away), by worker (a
+    visit with two workers is under each), with late and missed ones listed first. Three
+    queries."""
     now = now or timezone.now()
     visits = _mark(
         list(
-            Visit.objects.filter(team=team, planned_on=day)
+            Visit.objects.visible_to(user)
+            .filter(team=team, planned_on=day)
             .select_related("resident")
             .prefetch_related("workers")
             .order_by("planned_start", "pk")

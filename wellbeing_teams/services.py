@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from localities.models import Locality, Neighbourhood, Resident
 from thurrock_care import submissions
+from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action
 from thurrock_care.audit.services import record
 from thurrock_care.versions import EditConflict
@@ -45,6 +47,16 @@ if TYPE_CHECKING:
     from thurrock_care.accounts.models import User
 
 UK = ZoneInfo("Europe/London")
+# The kinds of account that may be a team's members (see can_join_team).
+MEMBER_ACCOUNT_ROLES = frozenset({Role.WELLBEING_WORKER, Role.PRACTITIONER, Role.COORDINATOR})
+# Sensible dates (anything else is a typing slip, and would break the figures' arithmetic):
+# visits and patterns from a year back to two years ahead; support starting from 2000 up to
+# a month ahead and ending from today up to a month ahead; time records from 2000 to today.
+VISITS_BACK_DAYS = 365
+VISITS_AHEAD_DAYS = 2 * 365
+SUPPORT_AHEAD_DAYS = 31
+EARLIEST = date(2000, 1, 1)
+EARLIEST_HEALTH_EVENT = date(1900, 1, 1)
 # How far ahead a recurring pattern's visits are made at once (beat extends them daily).
 PLAN_AHEAD_DAYS = 28
 
@@ -55,6 +67,18 @@ def _check_version(obj: Visit | PersonSupported, version: int) -> None:
     if current.version != version:
         raise EditConflict(current_version=current.version)
     obj.version = version + 1
+
+
+def _fmt(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _visit_day(day: date, field: str) -> None:
+    today = timezone.localdate()
+    first = today - timedelta(days=VISITS_BACK_DAYS)
+    last = today + timedelta(days=VISITS_AHEAD_DAYS)
+    if not first <= day <= last:
+        raise ValidationError({field: f"Enter a day from {_fmt(first)} to {_fmt(last)}"})
 
 
 def _hours(value: Decimal) -> Decimal:
@@ -88,6 +112,21 @@ def create_team(
     return team
 
 
+ALREADY_MEMBER = "They are already a member of this team"
+
+
+def can_join_team(user: User, team: Team) -> bool:
+    """Who may be a team's member (and so see its caseload): an active Wellbeing Team worker,
+    practitioner (the nurses, physiotherapists and occupational therapists who work alongside
+    the team) or coordinator who works in the team's locality. Never a manager, an
+    administrator or a partner."""
+    return (
+        user.is_active
+        and user.role in MEMBER_ACCOUNT_ROLES
+        and user.localities.filter(pk=team.locality_id).exists()
+    )
+
+
 @transaction.atomic
 def add_member(
     *, team: Team, user: User, role: str, contracted_hours: Decimal, by: User
@@ -96,11 +135,22 @@ def add_member(
         raise PermissionDenied("Members are added by the team's or the locality's coordinators")
     if role not in TeamMember.Role.values:
         raise ValidationError({"role": "Choose a role"})
+    if not can_join_team(user, team):
+        raise ValidationError(
+            {
+                "email": "Only Wellbeing Team workers, practitioners and coordinators who work "
+                f"in {team.locality.name} can be members of this team"
+            }
+        )
     if TeamMember.objects.filter(team=team, user=user, left_on__isnull=True).exists():
-        raise ValidationError("They are already a member of this team")
-    member = TeamMember.objects.create(
-        team=team, user=user, role=role, contracted_hours=_hours(contracted_hours)
-    )
+        raise ValidationError(ALREADY_MEMBER)
+    try:
+        with transaction.atomic():
+            member = TeamMember.objects.create(
+                team=team, user=user, role=role, contracted_hours=_hours(contracted_hours)
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_MEMBER) from None
     record(
         actor=by,
         action=Action.CHANGED,
@@ -110,11 +160,30 @@ def add_member(
     return member
 
 
+# How far back and ahead a leaving date may be (a leaver recorded late; notice given).
+LEAVING_BACK_DAYS = 365
+LEAVING_AHEAD_DAYS = 92
+
+
 @transaction.atomic
 def end_membership(*, member: TeamMember, by: User, left_on: date | None = None) -> TeamMember:
-    if not Team.objects.managed_by(by).filter(pk=member.team_id).exists():
-        raise PermissionDenied("Members are changed by the team's or the locality's coordinators")
-    member.left_on = left_on or timezone.localdate()
+    """A worker leaves the team: their last day (today unless said). The team's coordinators
+    and planning support worker, and the locality's coordinators, record it."""
+    if not Team.objects.members_ended_by(by).filter(pk=member.team_id).exists():
+        raise PermissionDenied(
+            "Members leave by the team's coordinators or planning support worker, or the "
+            "locality's coordinators"
+        )
+    today = timezone.localdate()
+    left_on = left_on or today
+    first = max(member.joined_on, today - timedelta(days=LEAVING_BACK_DAYS))
+    last = today + timedelta(days=LEAVING_AHEAD_DAYS)
+    if not first <= left_on <= last:
+        raise ValidationError({"left_on": f"Enter a day from {_fmt(first)} to {_fmt(last)}"})
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.left_on is not None and member.left_on < today:
+        raise ValidationError("They have already left the team")
+    member.left_on = left_on
     member.save(update_fields=["left_on"])
     record(
         actor=by,
@@ -142,6 +211,9 @@ def _require_member(team_id: int, by: User) -> None:
 # --- The caseload -----------------------------------------------------------------------------
 
 
+ALREADY_SUPPORTED = "They are already supported by a Wellbeing Team"
+
+
 def add_person(
     *,
     team: Team,
@@ -152,27 +224,40 @@ def add_person(
     submission_key: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> PersonSupported:
-    """A resident joins the team's caseload. Whoever adds them must already see them (a
-    practitioner or coordinator of their locality, the team's own members for someone they
-    know): joining a caseload never widens who may look a person up."""
+    """A resident joins the team's caseload. Whoever adds them sees them through their
+    locality (a practitioner or coordinator of it, an administrator: Resident.changeable_by),
+    not through a break-glass look or being named in their consent: joining a caseload never
+    widens who may look a person up."""
     if not Team.objects.visible_to(by).filter(pk=team.pk).exists():
         raise PermissionDenied("You do not work with this team")
-    if not Resident.objects.visible_to(by).filter(pk=resident.pk).exists():
-        raise PermissionDenied("You cannot see this resident")
+    if not Resident.objects.changeable_by(by).filter(pk=resident.pk).exists():
+        raise PermissionDenied("Only the practitioners and coordinators of their locality do this")
     if resident.neighbourhood.locality_id != team.locality_id:
         raise ValidationError("The team supports people in its own locality only")
+    latest = timezone.localdate() + timedelta(days=SUPPORT_AHEAD_DAYS)
+    if not EARLIEST <= started_on <= latest:
+        raise ValidationError(
+            {"started_on": f"Enter a day from {_fmt(EARLIEST)} to {_fmt(latest)}"}
+        )
     _hours(hours_per_week)
 
     def create() -> PersonSupported:
-        if PersonSupported.objects.filter(resident=resident, ended_on__isnull=True).exists():
-            raise ValidationError("They are already supported by a Wellbeing Team")
-        person = PersonSupported.objects.create(
-            resident=resident,
-            team=team,
-            started_on=started_on,
-            hours_per_week=hours_per_week,
-            created_by=by,
-        )
+        # Any support not ended by the day this one starts (a handover the day after another
+        # team's last day is fine; an end date still to come is not an end yet).
+        overlapping = Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+        if PersonSupported.objects.filter(overlapping, resident=resident).exists():
+            raise ValidationError(ALREADY_SUPPORTED)
+        try:
+            with transaction.atomic():  # someone else added them a moment ago: a clear answer
+                person = PersonSupported.objects.create(
+                    resident=resident,
+                    team=team,
+                    started_on=started_on,
+                    hours_per_week=hours_per_week,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise ValidationError(ALREADY_SUPPORTED) from None
         record(
             actor=by,
             action=Action.CHANGED,
@@ -246,15 +331,41 @@ def end_support(
     _require_member(person.team_id, by)
     if ended_on < person.started_on:
         raise ValidationError({"ended_on": "Support cannot end before it started"})
+    today = timezone.localdate()
+    latest = today + timedelta(days=SUPPORT_AHEAD_DAYS)
+    if not today <= ended_on <= latest:
+        raise ValidationError(
+            {"ended_on": f"Enter today or a day up to {_fmt(latest)} (within a month)"}
+        )
     _check_version(person, version)
     person.ended_on = ended_on
     person.save(update_fields=["ended_on", "version", "updated_at"])
+    # Nothing is planned after the last day: visits still planned are cancelled (by whoever
+    # ended support, saying why), and recurring patterns stop then.
+    after = Visit.objects.filter(
+        person=person, status=Visit.Status.PLANNED, planned_on__gt=ended_on
+    )
+    cancelled = list(after.values_list("pk", flat=True))
+    after.update(
+        status=Visit.Status.CANCELLED,
+        cancelled_by=by,
+        cancelled_reason=f"Support ended on {_fmt(ended_on)}",
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    person.patterns.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).update(
+        ends_on=ended_on
+    )
     record(
         actor=by,
         action=Action.CHANGED,
         resident_id=person.resident_id,
         subject=person,
-        details={"wellbeing_team": "left", "ended_on": ended_on.isoformat()},
+        details={
+            "wellbeing_team": "left",
+            "ended_on": ended_on.isoformat(),
+            "visits_cancelled": cancelled,
+        },
     )
     return person
 
@@ -386,6 +497,11 @@ def plan_visit(
     workers = _team_workers(person, list(workers))
     if timezone.is_naive(start):
         raise ValueError("A visit's start must be an aware date and time")
+    try:
+        day = start.astimezone(UK).date()
+    except OverflowError:
+        day = date.max
+    _visit_day(day, "planned_start")
     if not 5 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": "Enter a length from 5 minutes to 24 hours"})
 
@@ -450,8 +566,11 @@ def create_pattern(
         raise ValidationError({"weekdays": "Choose at least one day of the week"})
     if not 5 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": "Enter a length from 5 minutes to 24 hours"})
+    _visit_day(starts_on, "starts_on")
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": "The last day cannot be before the first"})
+    if ends_on:
+        _visit_day(ends_on, "ends_on")
     workers = _team_workers(person, list(workers))
 
     def create() -> VisitPattern:
@@ -558,6 +677,10 @@ def record_arrival(*, visit: Visit, by: User, request: HttpRequest | None = None
         return visit
     if visit.status not in (Visit.Status.PLANNED,):
         raise ValidationError(f"This visit is {visit.get_status_display().lower()}")
+    if visit.planned_on > timezone.localdate():
+        raise ValidationError(
+            f"This visit is planned for {_fmt(visit.planned_on)}: record arriving on the day"
+        )
     visit.arrived_at, visit.arrived_by = timezone.now(), by
     visit.status = Visit.Status.IN_PROGRESS
     visit.version += 1
@@ -722,6 +845,8 @@ def mark_missed(*, visit: Visit, reason: str, version: int, by: User) -> Visit:
         raise ValidationError({"reason": "Say why the visit was missed"})
     if visit.status != Visit.Status.PLANNED:
         raise ValidationError(f"This visit is {visit.get_status_display().lower()}")
+    if visit.planned_start > timezone.now():
+        raise ValidationError("A visit is missed only once its planned time has come")
     _check_version(visit, version)
     visit.status, visit.missed_reason = Visit.Status.MISSED, reason.strip()
     visit.save(update_fields=["status", "missed_reason", "version", "updated_at"])
@@ -779,6 +904,8 @@ def record_time(
         raise ValidationError({"minutes": "Enter minutes from 1 to 1440 (a day)"})
     if on > timezone.localdate():
         raise ValidationError({"on": "Time cannot be recorded for a day to come"})
+    if on < EARLIEST:
+        raise ValidationError({"on": f"Enter a day from {_fmt(EARLIEST)}"})
 
     def create() -> TimeEntry:
         entry = TimeEntry.objects.create(
@@ -814,6 +941,8 @@ def record_health_event(
         raise ValidationError({"kind": "Choose what happened"})
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "A health event cannot be in the future"})
+    if occurred_on < EARLIEST_HEALTH_EVENT:
+        raise ValidationError({"occurred_on": f"Enter a day from {_fmt(EARLIEST_HEALTH_EVENT)}"})
 
     def create() -> HealthEvent:
         event = HealthEvent.objects.create(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-day/", views.my_day, name="my_day"),
     path("new/", views.team_create, name="team_create"),
     path("teams/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("members/<int:pk>/end/", views.member_end, name="member_end"),
     path("teams/<int:pk>/", views.team_detail, name="team"),
     path("teams/<int:pk>/day/", views.team_day, name="team_day"),
     path("teams/<int:pk>/dashboard/", views.team_dashboard, name="team_dashboard"),

@@ -5,6 +5,7 @@ their outcomes, the team page. Every lookup goes through gates.py (404 for anyon
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from localities.models import Locality
+from localities.models import Locality, Resident
 from thurrock_care import drafts, submissions
 from thurrock_care.accounts.models import User
 from thurrock_care.accounts.typing import AuthenticatedRequest
@@ -26,6 +27,7 @@ from wellbeing_teams import figures, gates, queries, services
 from wellbeing_teams.forms import (
     CancelForm,
     CorrectionForm,
+    EndMembershipForm,
     EndSupportForm,
     HealthEventForm,
     HoursForm,
@@ -49,14 +51,33 @@ from wellbeing_teams.models import (
 )
 from wellbeing_teams.services import UK
 
+# ?day= is kept to this range (from 2000 to ten years ahead): the day before and after are
+# always dates, and nothing is planned outside it anyway.
+FIRST_DAY = date(2000, 1, 1)
+DAYS_AHEAD = 3653
+
 
 def _day(request: AuthenticatedRequest) -> date:
-    """`?day=2026-03-29`, else today; anything else is today."""
+    """`?day=2026-03-29`, else today; anything else is today; a day out of range is the
+    nearest in range."""
     raw = request.GET.get("day", "")
+    today = timezone.localdate()
     try:
-        return date.fromisoformat(raw) if raw.isascii() and len(raw) == 10 else timezone.localdate()
+        day = date.fromisoformat(raw) if raw.isascii() and len(raw) == 10 else today
     except ValueError:
-        return timezone.localdate()
+        return today
+    return min(max(day, FIRST_DAY), today + timedelta(days=DAYS_AHEAD))
+
+
+def _add_errors(form: Any, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """A service's error on the form: under the field it is about (renamed by `fields` where
+    the form calls it otherwise), else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = (fields or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -74,6 +95,7 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = queries.team_page(team)
     context["is_member"] = Team.objects.run_by(request.user).filter(pk=pk).exists()
     context["manages"] = Team.objects.managed_by(request.user).filter(pk=pk).exists()
+    context["ends_members"] = Team.objects.members_ended_by(request.user).filter(pk=pk).exists()
     today = timezone.localdate()
     context["shares"] = [
         figures.direct_contact(team, figures.iso_week(today)),
@@ -88,7 +110,7 @@ def team_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def team_day(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = gates.visible_team(request, pk)
     day = _day(request)
-    context = queries.team_day(team, day)
+    context = queries.team_day(team, day, request.user)
     gates.audited(request, [v.resident_id for v in context["visits"]])
     around = {"previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1)}
     return render(
@@ -275,7 +297,12 @@ def person_for_resident(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """From the resident's page: their Wellbeing Team page, if a team supports them."""
     resident, person = gates.person_for_resident(request, pk)
     if person is None:
-        return render(request, "wellbeing_teams/not_supported.html", {"resident": resident})
+        can_join = Resident.objects.changeable_by(request.user).filter(pk=pk).exists()
+        return render(
+            request,
+            "wellbeing_teams/not_supported.html",
+            {"resident": resident, "can_join": can_join},
+        )
     return redirect("wellbeing_teams:person", pk=person.pk)
 
 
@@ -417,6 +444,7 @@ def team_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def join_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add a resident (whom this user sees) to the caseload of a team of their locality."""
+    gates.joinable_resident(request, pk)
     resident, person = gates.person_for_resident(request, pk)
     gates.audited(request, [resident.pk])
     teams = Team.objects.visible_to(request.user).filter(
@@ -479,7 +507,7 @@ def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except submissions.KeyReused:
             keep_typed_after_reuse(form, data)  # type: ignore[arg-type]
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error, {"planned_start": "on", "starts_on": "on"})
         else:
             messages.success(request, "The visit has been planned.")
             return redirect("wellbeing_teams:person", pk=person.pk)
@@ -621,4 +649,33 @@ def end_support(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "wellbeing_teams/end_support_form.html",
         {"person": person, "resident": person.resident, "form": form},
         status=status,
+    )
+
+
+@login_required
+def member_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A worker leaves the team: the team's coordinators and planning support worker, and the
+    locality's coordinators, record their last day."""
+    member = get_object_or_404(
+        TeamMember.objects.current()
+        .filter(team__in=Team.objects.members_ended_by(request.user))
+        .select_related("team", "user"),
+        pk=pk,
+    )
+    form = EndMembershipForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_membership(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{member.user.full_name} leaves {member.team.name}: the team is updated."
+            )
+            return redirect("wellbeing_teams:team", pk=member.team_id)
+    return render(
+        request,
+        "wellbeing_teams/member_end.html",
+        {"team": member.team, "member": member, "form": form},
+        status=form_status(request),
     )

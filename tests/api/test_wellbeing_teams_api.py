@@ -179,3 +179,21 @@ def test_outsiders_find_nothing_anywhere(world):
     assert not OutcomeRating.objects.exists()
     assert not HealthEvent.objects.exists()
     assert not TimeEntry.objects.exists()
+
+
+def test_dates_out_of_range_are_a_clear_400_and_the_lists_still_work(world, coordinator):
+    worker, person = world["worker"], world["person"]
+    client = api(worker)
+    body = {"person": person.pk, "planned_start": "9999-12-31T23:50:00Z", "planned_minutes": 45,
+            "workers": [worker.pk]}  # fmt: skip
+    response = client.post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 400
+    assert "Enter a day from" in str(response.json())
+    assert client.get("/api/v1/visits/").status_code == 200
+    join = {"team": world["team"].pk, "resident": ResidentFactory().pk, "started_on": "0001-01-01",
+            "hours_per_week": "5"}  # fmt: skip
+    response = api(coordinator).post("/api/v1/people-supported/", join, format="json")
+    assert response.status_code == 400
+    assert "Enter a day from" in str(response.json())
+    figures = api(coordinator).get(f"/api/v1/wellbeing-teams/{world['team'].pk}/figures/")
+    assert figures.status_code == 200

@@ -116,6 +116,16 @@ def test_a_coordinator_sets_up_a_team_and_adds_a_member_and_a_resident(
     page.get_by_role("button", name="Add to the caseload").click()
     expect(page.get_by_text("They are now supported by Grays Riverside.")).to_be_visible()
     check_page(page, "wellbeing-person-new")
+    # Wendy leaves the team: her last day, recorded from the team page.
+    page.goto(f"{live_server.url}/wellbeing-teams/")
+    page.get_by_role("link", name="Grays Riverside", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grays Riverside")
+    page.get_by_role("link", name="Leaves the team").click()
+    check_page(page, "wellbeing-member-end")
+    page.get_by_label("Their last day in the team").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Record that they leave").click()
+    expect(page.get_by_text("Wendy Okafor leaves Grays Riverside")).to_be_visible()
+    expect(page.get_by_text("Last day")).to_be_visible()
 
 
 def test_the_connection_drops_while_saving_a_visit_record_and_nothing_is_lost(

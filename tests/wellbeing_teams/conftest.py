@@ -2,9 +2,13 @@
 support worker (trusted assessor) and a coordinator; a person on its caseload; and another
 team (in the same locality) whose worker must not see that person."""
 
+import threading
+import time
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from tests.conftest import make_persona
 from tests.wellbeing_teams.factories import PersonSupportedFactory, TeamFactory, TeamMemberFactory
@@ -51,3 +55,29 @@ def other_team(grays):
 @pytest.fixture
 def other_worker(other_team):
     return member(other_team)
+
+
+@contextmanager
+def committed_meanwhile(make, hold: float = 2):
+    """Another request's insert, made in its own transaction and committed `hold` seconds
+    after the body starts: the body's check does not see it yet, and its own insert then
+    waits for it and meets the unique constraint (a race, made to happen every time). Use
+    with django_db(transaction=True)."""
+    started = threading.Event()
+
+    def other() -> None:
+        try:
+            with transaction.atomic():
+                make()
+                started.set()
+                time.sleep(hold)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert started.wait(10)
+    try:
+        yield
+    finally:
+        thread.join()

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from tests.factories import ResidentFactory, UserFactory
 from tests.wellbeing_teams.factories import PersonSupportedFactory, TeamFactory, VisitFactory
+from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
 from wellbeing_teams import services
 from wellbeing_teams.models import TeamMember, VisitPattern
 
 pytestmark = pytest.mark.django_db
 
-READS = {"is_planning_worker", "occurrences"}
+READS = {"is_planning_worker", "occurrences", "can_join_team"}
 SYSTEM = {"generate_visits"}  # beat's: no person did it
 
 
@@ -68,7 +69,11 @@ S = services
 WRITES: dict[str, Callable] = {
     "create_team": lambda by, grays: S.create_team(name="Audit team", locality=grays, by=by),
     "add_member": lambda by, grays: S.add_member(
-        team=TeamFactory(), user=UserFactory(), role="nurse", contracted_hours=Decimal(20), by=by
+        team=TeamFactory(locality=grays),
+        user=UserFactory(role=Role.WELLBEING_WORKER, localities=[grays]),
+        role="nurse",
+        contracted_hours=Decimal(20),
+        by=by,
     ),
     "end_membership": lambda by, grays: S.end_membership(
         member=TeamMember.objects.get(team=team_of(by), user=by), by=by

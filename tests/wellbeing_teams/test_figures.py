@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from tests.wellbeing_teams.conftest import member
 from tests.wellbeing_teams.factories import PersonSupportedFactory, TimeEntryFactory, VisitFactory
@@ -111,3 +113,28 @@ def test_the_team_page_shows_the_figures(client, team, worker, person):
     assert "Time with the people we support" in page.text
     assert "target 61%" in page.text
     assert "Continuity" in page.text
+
+
+def test_support_from_the_first_day_there_is_does_not_break_the_figures(client, team, worker):
+    """Refused by the service now, but a record from before (or from the admin site) must not
+    break the dashboard or the figures."""
+    PersonSupportedFactory(team=team, started_on=date(1, 1, 1))
+    client.force_login(worker)
+    assert client.get(reverse("wellbeing_teams:team_dashboard", args=[team.pk])).status_code == 200
+    api = APIClient()
+    api.force_authenticate(worker)
+    assert api.get(f"/api/v1/wellbeing-teams/{team.pk}/figures/").status_code == 200
+
+
+def test_a_worker_with_no_minutes_yet_shows_no_time_recorded(client, team, worker, person):
+    """A visit of 30 seconds counts 0 minutes: no share, said in words (never "None%")."""
+    now = timezone.now()
+    VisitFactory(person=person, workers=[worker], planned_start=now - timedelta(minutes=5),
+                 arrived_at=now - timedelta(seconds=30), left_at=now,
+                 status=Visit.Status.COMPLETED)  # fmt: skip
+    client.force_login(worker)
+    for name in ("team", "team_dashboard"):
+        page = client.get(reverse(f"wellbeing_teams:{name}", args=[team.pk]))
+        assert page.status_code == 200
+        assert "None%" not in page.text
+        assert "no time recorded" in page.text

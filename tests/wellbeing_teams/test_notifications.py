@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from tests.wellbeing_teams.conftest import member
-from tests.wellbeing_teams.factories import VisitFactory
+from tests.wellbeing_teams.factories import PersonSupportedFactory, VisitFactory
 from thurrock_care.notifications.models import Notification
 from wellbeing_teams import notifications, services
-from wellbeing_teams.models import TeamMember, Visit
+from wellbeing_teams.models import PersonSupported, TeamMember, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,24 @@ def test_arriving_withdraws_the_reminder_not_yet_read(person, worker):
     services.record_arrival(visit=visit, by=worker)
     sent.refresh_from_db()
     assert sent.read_at is not None
+
+
+def test_no_reminders_for_someone_no_longer_supported_or_a_worker_who_left(
+    person, worker, team_coordinator, team
+):
+    now = timezone.now()
+    leaver = member(team)
+    VisitFactory(person=person, workers=[worker, leaver],
+                         planned_start=now - timedelta(minutes=61))  # fmt: skip
+    TeamMember.objects.filter(user=leaver).update(left_on=timezone.localdate() - timedelta(days=1))
+    sent = notifications.remind_late_visits(now=now)
+    assert {(n.recipient, n.kind) for n in sent} == {
+        (worker, "visit_late"), (team_coordinator, "visit_late_team")
+    }  # fmt: skip
+    # Support ended before the visit's day (recorded late): nobody is chased about it.
+    gone = VisitFactory(person=PersonSupportedFactory(team=team), workers=[worker],
+                        planned_start=now - timedelta(minutes=40))  # fmt: skip
+    PersonSupported.objects.filter(pk=gone.person_id).update(
+        ended_on=gone.planned_on - timedelta(days=1)
+    )
+    assert notifications.remind_late_visits(now=now) == []

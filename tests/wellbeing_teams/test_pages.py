@@ -4,7 +4,7 @@ late and missed visits, a person's page with outcomes and ratings, the team page
 changed only by the planning support worker, the home panel and the resident's link."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.wellbeing_teams.factories import VisitFactory
+from localities.models import Neighbourhood
+from tests.factories import ResidentFactory
+from tests.wellbeing_teams.factories import PersonSupportedFactory, VisitFactory
 from thurrock_care.audit.models import Event
 from wellbeing_teams import services
 from wellbeing_teams.models import HoursChange, OutcomeRating, TimeEntry, Visit
@@ -331,3 +333,64 @@ def test_a_visit_record_typed_as_the_session_ran_out_comes_back_and_saves_once(
     visit.refresh_from_db()
     assert visit.what_happened == "Made tea together; she walked to the gate"
     assert visit.version == 2
+
+
+def test_the_teams_day_names_only_people_the_viewer_still_sees(client, team, worker, practitioner):
+    """Back in time (?day=) past the set period after someone left the caseload, or after
+    they moved to another locality, the team's day does not name them."""
+    long_ago = timezone.localdate() - timedelta(days=200)
+    gone = PersonSupportedFactory(
+        team=team,
+        resident=ResidentFactory(full_name="Zebedee Leftlongago"),
+        started_on=long_ago - timedelta(days=30),
+        ended_on=long_ago + timedelta(days=10),
+    )
+    then = timezone.now() - timedelta(days=200)
+    VisitFactory(person=gone, planned_start=then, workers=[worker])
+    moved = PersonSupportedFactory(team=team, resident=ResidentFactory(full_name="Yolanda Moved"))
+    VisitFactory(person=moved, planned_start=then, workers=[worker])
+    VisitFactory(person=moved, workers=[worker])
+    moved.resident.neighbourhood = Neighbourhood.objects.exclude(locality=team.locality).first()
+    moved.resident.save(update_fields=["neighbourhood"])
+    url = reverse("wellbeing_teams:team_day", args=[team.pk])
+    that_day = {"day": timezone.localdate(then).isoformat()}
+    client.force_login(worker)
+    page = client.get(url, that_day)
+    assert page.status_code == 200
+    assert "Zebedee Leftlongago" not in page.text
+    assert "Yolanda Moved" in page.text
+    client.force_login(practitioner)  # of Grays: sees Zebedee (lives there), not Yolanda
+    for day in (that_day, {}):
+        page = client.get(url, day)
+        assert page.status_code == 200
+        assert "Yolanda Moved" not in page.text
+    client.force_login(worker)  # still on the team's caseload: the team sees her
+    assert "Yolanda Moved" in client.get(url).text
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_first_and_last_dates_there_are_show_the_nearest_sensible_day(
+    client, worker, team, day
+):
+    client.force_login(worker)
+    for name, args in (("team_day", [team.pk]), ("my_day", [])):
+        response = client.get(reverse(f"wellbeing_teams:{name}", args=args), {"day": day})
+        assert response.status_code == 200
+        assert date(2000, 1, 1) <= response.context["day"] <= date(9999, 1, 1)
+
+
+def test_a_visit_on_the_last_day_there_is_is_refused_and_the_pages_still_open(
+    client, worker, person
+):
+    client.force_login(worker)
+    typed = {"submission_key": str(uuid.uuid4()), "on": "31/12/9999", "start_time": "23:50",
+             "minutes": "45", "workers": [worker.pk]}  # fmt: skip
+    response = client.post(reverse("wellbeing_teams:plan_visit", args=[person.pk]), typed)
+    assert response.status_code == 400
+    assert "Enter a day from" in response.text
+    assert 'value="31/12/9999"' in response.text
+    assert not Visit.objects.exists()
+    # Even were one there, the pages that show it open.
+    VisitFactory(person=person, workers=[worker],
+                 planned_start=datetime(9999, 12, 31, 23, 50, tzinfo=UTC))  # fmt: skip
+    assert client.get(reverse("wellbeing_teams:person", args=[person.pk])).status_code == 200

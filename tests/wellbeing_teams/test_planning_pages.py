@@ -4,13 +4,21 @@ only teams of the resident's locality, only the team's members as workers."""
 
 import uuid
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from tests.factories import ResidentFactory
+from localities.services.residents import break_glass
+from tests.conftest import make_persona
+from tests.factories import ConsentFactory, ResidentFactory
+from tests.wellbeing_teams.conftest import committed_meanwhile
 from tests.wellbeing_teams.factories import TeamFactory
+from thurrock_care.accounts.models import Role
+from wellbeing_teams import services
 from wellbeing_teams.models import PersonSupported, Visit, VisitPattern
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +78,69 @@ def test_plan_a_one_off_visit_and_a_weekly_one(client, worker, person, other_wor
     pattern = VisitPattern.objects.get(person=person)
     assert pattern.weekdays == [0, 2, 4]
     assert Visit.objects.filter(pattern=pattern).count() >= 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_the_same_resident_at_once_get_a_clear_message(client, grays):
+    """Different submission keys (two people, or two tabs): one support, and a clear 400 with
+    what was typed kept for the other, on the page and in the API."""
+    team = TeamFactory(locality=grays)
+    coordinator = make_persona(Role.COORDINATOR, grays)
+    client.force_login(coordinator)
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    for via in ("page", "api"):
+        resident = ResidentFactory()
+        typed = {"team": team.pk, "started_on": timezone.localdate().strftime("%d/%m/%Y"),
+                 "hours_per_week": "7.5", "submission_key": str(uuid.uuid4())}  # fmt: skip
+        with committed_meanwhile(
+            lambda resident=resident: PersonSupported.objects.create(
+                resident=resident,
+                team=team,
+                started_on=timezone.localdate(),
+                hours_per_week=Decimal(10),
+                created_by=coordinator,
+            )
+        ):
+            if via == "page":
+                url = reverse("wellbeing_teams:join_team", args=[resident.pk])
+                response = client.post(url, typed)
+                assert 'value="7.5"' in response.text
+            else:
+                body = {**typed, "resident": resident.pk,
+                        "started_on": timezone.localdate().isoformat()}  # fmt: skip
+                response = api.post("/api/v1/people-supported/", body, format="json")
+        assert response.status_code == 400
+        assert "already supported by a Wellbeing Team" in response.content.decode()
+        assert PersonSupported.objects.filter(resident=resident).count() == 1
+
+
+def test_only_those_who_see_the_resident_through_their_locality_add_them(
+    client, grays, team, worker
+):
+    """Not a worker with a break-glass look, nor a partner named in their consent: else the
+    whole team would see a stranger for good. Page, service and API alike."""
+    stranger = ResidentFactory(full_name="Stella Stranger")
+    break_glass(resident=stranger, by=worker, reason="Her neighbour says she fell")
+    partner = make_persona(Role.PARTNER, grays)
+    ConsentFactory(resident=stranger, organisations=[partner.organisation])
+    typed = {"team": team.pk, "started_on": timezone.localdate().strftime("%d/%m/%Y"),
+             "hours_per_week": "1"}  # fmt: skip
+    for who in (worker, partner):
+        client.force_login(who)
+        assert client.get(reverse("residents:detail", args=[stranger.pk])).status_code == 200
+        url = reverse("wellbeing_teams:join_team", args=[stranger.pk])
+        assert client.get(url).status_code == 404
+        key = str(uuid.uuid4())
+        assert client.post(url, {**typed, "submission_key": key}).status_code == 404
+        page = client.get(reverse("wellbeing_teams:for_resident", args=[stranger.pk]))
+        assert url not in page.text
+        with pytest.raises(PermissionDenied):
+            services.add_person(team=team, resident=stranger, started_on=timezone.localdate(),
+                                hours_per_week=Decimal(1), by=who)  # fmt: skip
+        api = APIClient()
+        api.force_authenticate(who)
+        body = {"team": team.pk, "resident": stranger.pk, "hours_per_week": "1",
+                "started_on": timezone.localdate().isoformat()}  # fmt: skip
+        assert api.post("/api/v1/people-supported/", body, format="json").status_code == 404
+    assert not PersonSupported.objects.filter(resident=stranger).exists()

@@ -257,3 +257,93 @@ def test_the_daily_task_keeps_four_weeks_ahead_once(person, worker):
     assert extend_visit_patterns.delay().get() == missing
     assert Visit.objects.filter(pattern=pattern).count() == made
     assert extend_visit_patterns.delay().get() == 0
+
+
+def test_dates_out_of_range_are_refused_with_a_clear_message(person, worker, coordinator, team):
+    """Visits and patterns from a year back to two years ahead; support starting from 2000 to
+    a month ahead; time records from 2000 to today: anything else is a clear error."""
+    today = timezone.localdate()
+    far = datetime(9999, 12, 31, 23, 50, tzinfo=UK)
+    for start in (far, datetime(1, 1, 1, 9, tzinfo=UK), timezone.now() + timedelta(days=800)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.plan_visit(person=person, start=start, minutes=30, workers=[worker], by=worker)
+    for starts_on, ends_on in ((date(9999, 12, 31), None), (today, date(9999, 12, 31)),
+                               (today - timedelta(days=400), None)):  # fmt: skip
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.create_pattern(person=person, weekdays=[0], start_time=time(8), minutes=30,
+                                    starts_on=starts_on, ends_on=ends_on, workers=[worker],
+                                    by=worker)  # fmt: skip
+    for started_on in (date(1, 1, 1), date(1999, 12, 31), today + timedelta(days=32)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.add_person(team=team, resident=ResidentFactory(), started_on=started_on,
+                                hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    for on in (date(1, 1, 1), date(1999, 12, 31)):
+        with pytest.raises(ValidationError, match="Enter a day from"):
+            services.record_time(team=team, category="travel", on=on, minutes=5, by=worker)
+    assert not Visit.objects.exists()
+    assert not VisitPattern.objects.exists()
+    assert PersonSupported.objects.count() == 1
+    # In range is fine, a month ahead and a year back included.
+    services.plan_visit(person=person, start=timezone.now() + timedelta(days=700), minutes=30,
+                        workers=[worker], by=worker)  # fmt: skip
+    soon = today + timedelta(days=30)
+    services.add_person(team=team, resident=ResidentFactory(), by=coordinator, started_on=soon,
+                        hours_per_week=Decimal(5))  # fmt: skip
+
+
+def test_support_ends_today_or_within_a_month_and_nobody_is_on_two_caseloads(
+    person, worker, coordinator, other_team
+):
+    today = timezone.localdate()
+    for ended_on in (date(9999, 12, 31), today + timedelta(days=32), today - timedelta(days=1)):
+        with pytest.raises(ValidationError, match="within a month"):
+            services.end_support(person=person, ended_on=ended_on, version=1, by=worker)
+    last_day = today + timedelta(days=20)
+    services.end_support(person=person, ended_on=last_day, version=1, by=worker)
+    # Not ended yet: another team cannot take them on before that last day...
+    for started_on in (today, last_day):
+        with pytest.raises(ValidationError, match="already supported by a Wellbeing Team"):
+            services.add_person(team=other_team, resident=person.resident, started_on=started_on,
+                                hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    # ...and can from the day after (a handover).
+    handover = services.add_person(team=other_team, resident=person.resident,
+                                   started_on=last_day + timedelta(days=1),
+                                   hours_per_week=Decimal(5), by=coordinator)  # fmt: skip
+    assert handover.team == other_team
+
+
+def test_ending_support_cancels_the_visits_planned_after_the_last_day(person, worker):
+    today = timezone.localdate()
+    last_day = today + timedelta(days=3)
+    at = lambda days: datetime.combine(today + timedelta(days=days), time(10), tzinfo=UK)  # noqa: E731
+    plan = {"person": person, "minutes": 30, "workers": [worker], "by": worker}
+    before = services.plan_visit(start=at(2), **plan)
+    after = services.plan_visit(start=at(5), **plan)
+    pattern = services.create_pattern(
+        weekdays=range(7), start_time=time(9), starts_on=today, **plan
+    )
+    services.end_support(person=person, ended_on=last_day, version=1, by=worker)
+    after.refresh_from_db()
+    before.refresh_from_db()
+    assert (after.status, after.cancelled_by, after.cancelled_reason) == (
+        Visit.Status.CANCELLED, worker, f"Support ended on {last_day:%d/%m/%Y}"
+    )  # fmt: skip
+    assert before.status == Visit.Status.PLANNED
+    still = Visit.objects.filter(person=person).exclude(status=Visit.Status.CANCELLED)
+    assert max(v.planned_on for v in still) == last_day
+    pattern.refresh_from_db()
+    assert pattern.ends_on == last_day
+    assert services.generate_visits(pattern=pattern, until=today + timedelta(days=60)) == 0
+    entry = Event.objects.filter(details__wellbeing_team="left").get()
+    assert after.pk in entry.details["visits_cancelled"]
+
+
+def test_a_visit_to_come_is_not_arrived_at_nor_missed_before_its_time(person, worker):
+    later = VisitFactory(person=person, workers=[worker],
+                         planned_start=timezone.now() + timedelta(days=30))  # fmt: skip
+    with pytest.raises(ValidationError, match="record arriving on the day"):
+        services.record_arrival(visit=later, by=worker)
+    with pytest.raises(ValidationError, match="once its planned time has come"):
+        services.mark_missed(visit=later, reason="Not at home", version=1, by=worker)
+    later.refresh_from_db()
+    assert (later.status, later.arrived_at) == (Visit.Status.PLANNED, None)

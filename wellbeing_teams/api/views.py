@@ -330,8 +330,8 @@ class PersonSupportedViewSet(
         values = dict(serializer.validated_data)
         user = caller(request)
         team = found(Team.objects.visible_to(user), values.pop("team"), "team")
-        resident = found(
-            Resident.objects.visible_to(user).select_related("neighbourhood"),
+        resident = found(  # seen through their locality, not break-glass or consent alone
+            Resident.objects.changeable_by(user).select_related("neighbourhood"),
             values.pop("resident"),
             "resident",
         )
