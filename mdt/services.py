@@ -423,13 +423,20 @@ def update_action(
 ) -> MdtAction:
     """Mark an action done, open, or cannot be done (with the reason), with a note. Never
     overwrites someone else's update (EditConflict)."""
+    # Lock the MDT: an action cannot change while (or after) its MDT closes.
+    mdt = Mdt.objects.select_for_update().get(pk=action.mdt_id)
+    if mdt.status == Mdt.Status.CLOSED:
+        raise ValidationError(
+            f"{mdt.reference} is closed, so its actions can no longer be changed. Ask its "
+            "coordinator to reopen it if this action needs more work."
+        )
     if status == MdtAction.Status.CANNOT and not note.strip():
         raise ValidationError("Say why it cannot be done.")
     completed_at = timezone.now() if status != MdtAction.Status.OPEN else None
     update_versioned(MdtAction, pk=action.pk, version=version, status=status, note=note,
                      completed_at=completed_at)  # fmt: skip
     action.refresh_from_db()
-    _audit(action.mdt, by=by, what="action_updated", request=request, action=action.pk,
+    _audit(mdt, by=by, what="action_updated", request=request, action=action.pk,
            status=status, note=note)  # fmt: skip
     if status != MdtAction.Status.OPEN:
         tell.withdraw_action_reminders(action)

@@ -157,3 +157,22 @@ def test_the_availability_page_needs_no_account_but_the_rest_do(client, world):
     response = client.get(reverse("mdt:detail", args=[world["mdt"].pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_an_open_action_of_a_long_closed_mdt_gives_no_access(client, world, settings):
+    """Even an action left open (say, from before actions of closed MDTs were frozen) stops
+    giving its owner the resident once the MDT is closed and the window has passed."""
+    from mdt.models import MdtAction
+
+    settings.MDT_ACCESS_DAYS_AFTER_CLOSE = 30
+    s, mdt = world["scene"], world["mdt"]
+    partner = world["users"]["partner_invited"]
+    services.update_action(action=world["action"], by=partner, status="done", note="",
+                           version=world["action"].version)  # fmt: skip
+    services.close_mdt(mdt=mdt, by=world["users"]["coordinator"], outcome="Done",
+                       version=mdt.version)  # fmt: skip
+    MdtAction.objects.filter(pk=world["action"].pk).update(status=MdtAction.Status.OPEN)
+    assert _sees_resident(client, partner, s.resident)  # within the window
+    Mdt.objects.filter(pk=mdt.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    assert not _sees_resident(client, partner, s.resident)
+    assert not Resident.objects.visible_to(partner).filter(pk=s.resident.pk).exists()

@@ -350,3 +350,49 @@ def test_an_organisation_nobody_here_works_for_gets_the_link_at_its_contact_addr
 
     path = email.body.split(settings.SITE_URL, 1)[1].split()[0]
     assert Client().get(path).status_code == 200
+
+
+def _closed_with_done_action(s):
+    mdt = _scheduled(s)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing], apologies=[],
+                            discussion="d", residents_voice="v", decisions="x")  # fmt: skip
+    action = services.add_action(mdt=mdt, by=s.coordinator, what="Ramp",
+                                 owner_organisation=s.housing, owner_person=None,
+                                 due_on=timezone.localdate() + timedelta(days=3))  # fmt: skip
+    services.update_action(action=action, by=s.housing_partner, status="done", note="",
+                           version=1)  # fmt: skip
+    mdt.refresh_from_db()
+    services.close_mdt(mdt=mdt, by=s.coordinator, outcome="ok", version=mdt.version)
+    action.refresh_from_db()
+    return Mdt.objects.get(pk=mdt.pk), action
+
+
+def test_an_action_of_a_closed_mdt_cannot_be_changed(s, client):
+    """Neither its owner nor the coordinator can reopen (or otherwise change) an action once
+    its MDT is closed: by the service, the page or the API."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    mdt, action = _closed_with_done_action(s)
+    for who in (s.housing_partner, s.coordinator):
+        with pytest.raises(
+            ValidationError, match="is closed, so its actions can no longer be changed"
+        ):
+            services.update_action(action=action, by=who, status="open", note="",
+                                   version=action.version)  # fmt: skip
+    client.force_login(s.housing_partner)
+    typed = {"status": "open", "note": "reopened", "version": action.version}
+    page = client.post(reverse("mdt:action", args=[action.pk]), typed)
+    assert page.status_code == 400
+    assert "is closed, so its actions can no longer be changed" in page.text
+    assert "reopened" in page.text  # what was typed is kept
+    api = APIClient()
+    api.force_authenticate(s.housing_partner)
+    answer = api.patch(f"/api/v1/mdt-actions/{action.pk}/",
+                       {"status": "open", "version": action.version}, format="json")  # fmt: skip
+    assert answer.status_code == 400
+    assert "is closed, so its actions can no longer be changed" in str(answer.json())
+    action.refresh_from_db()
+    assert action.status == MdtAction.Status.DONE
+    assert action.version == 2
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
