@@ -395,10 +395,21 @@ def add_action(
         raise ValidationError("The person who owns it works for another organisation.")
 
     def create() -> MdtAction:
-        action = MdtAction.objects.create(mdt=mdt, what=what, owner_organisation=owner_organisation,
-                                          owner_person=owner_person, due_on=due_on,
-                                          created_by=by)  # fmt: skip
-        _audit(mdt, by=by, what="action_added", request=request, action=action.pk,
+        # Lock the MDT and look again: an action added while a coordinator closes the MDT
+        # waits for the close, then is refused (never a closed MDT with an open action).
+        locked = Mdt.objects.select_for_update().get(pk=mdt.pk)
+        if locked.status == Mdt.Status.CLOSED:
+            raise ValidationError(
+                f"{locked.reference} has just been closed, so no action can be added. Reopen "
+                "it first if this action is needed."
+            )
+        if locked.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
+            raise ValidationError("Add actions to a meeting that has a confirmed time.")
+        action = MdtAction.objects.create(
+            mdt=locked, what=what, owner_organisation=owner_organisation,
+            owner_person=owner_person, due_on=due_on, created_by=by,
+        )  # fmt: skip
+        _audit(locked, by=by, what="action_added", request=request, action=action.pk,
                owner_organisation=owner_organisation.pk)  # fmt: skip
         return action
 

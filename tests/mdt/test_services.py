@@ -396,3 +396,55 @@ def test_an_action_of_a_closed_mdt_cannot_be_changed(s, client):
     assert action.status == MdtAction.Status.DONE
     assert action.version == 2
     assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_action_added_while_the_mdt_closes_is_refused(grays, coordinator):
+    """Two real transactions on PostgreSQL: one coordinator closes the MDT (holding its row
+    lock, not yet committed) while another adds an action. The add waits for the lock, then
+    sees the MDT closed and is refused: never a closed MDT with an open action."""
+    from django.db import transaction
+
+    from tests.mdt.factories import scene
+
+    s = scene(grays, coordinator)
+    mdt = _scheduled(s)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="", residents_voice="", decisions="")  # fmt: skip
+    mdt.refresh_from_db()
+    closed, go = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def close():
+        try:
+            with transaction.atomic():
+                services.close_mdt(mdt=mdt, by=s.coordinator, outcome="done", version=mdt.version)
+                closed.set()
+                go.wait(10)
+        finally:
+            connection.close()
+
+    def add():
+        try:
+            results["add"] = services.add_action(
+                mdt=mdt, by=s.coordinator, what="Late action", owner_organisation=s.housing,
+                owner_person=None, due_on=timezone.localdate() + timedelta(days=2),
+            )  # fmt: skip
+        except ValidationError as error:
+            results["add"] = error
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    assert closed.wait(10)
+    adder = threading.Thread(target=add)
+    adder.start()
+    adder.join(1)  # without the lock it has long finished; with it, it waits for the close
+    go.set()
+    closer.join(30)
+    adder.join(30)
+    assert isinstance(results["add"], ValidationError)
+    assert "closed" in str(results["add"])
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
+    assert not MdtAction.objects.filter(mdt=mdt).exists()
