@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from localities.models import Organisation
+from mdt import services
 from mdt.models import Mdt, MdtAction, Response, Slot
 from thurrock_care.accounts.models import User
 from thurrock_care.forms import date_field
@@ -113,9 +115,10 @@ class ProposeSlotsForm(forms.Form):
         starts = [datetime.fromisoformat(value) for value in data.get("quick") or []]
         day, at = data.get("day"), data.get("at")
         if day and at:
-            starts.append(
-                timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-            )
+            try:
+                starts.append(services.local_moment(datetime.combine(day, at)))
+            except ValidationError as error:
+                self.add_error("at", error)
         elif day or at:
             self.add_error("at" if day else "day", "Give both the day and the time")
         if not starts and not self.errors:

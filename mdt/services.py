@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +33,21 @@ from thurrock_care.versions import update_versioned
 
 SLOT_LENGTH = timedelta(hours=1)
 MAX_SLOTS = 20
+
+
+NO_SUCH_TIME = "That time does not exist on the day the clocks change; choose another"
+TWICE_TIME = "That time happens twice on the day the clocks change; choose another"
+
+
+def local_moment(naive: datetime) -> datetime:
+    """A wall-clock time on the local clock as one instant; a time the clocks skip (spring)
+    or go through twice (autumn) is refused rather than guessed."""
+    zone = timezone.get_current_timezone()
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        raise ValidationError(NO_SUCH_TIME if back != naive else TWICE_TIME)
+    return first
 
 
 class AlreadyConfirmed(Exception):
@@ -146,7 +161,8 @@ def propose_slots(
         raise ValidationError("This MDT is not looking for a time now.")
     now = timezone.now()
     existing = set(mdt.slots.values_list("starts_at", flat=True))
-    wanted = sorted({moment for moment in starts if moment not in existing})
+    # In UTC: an hour on the local clock is not always an hour (the clocks change).
+    wanted = sorted({m.astimezone(UTC) for m in starts} - existing)
     if not wanted:
         raise ValidationError("Choose at least one new time.")
     if any(moment <= now for moment in wanted):

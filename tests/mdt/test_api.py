@@ -162,3 +162,28 @@ def test_actions_list_and_board_show_only_what_they_may_see(world, who, grays): 
     board = client.get("/api/v1/mdts/board/", {"locality": grays.pk})
     shown = board.status_code == 200 and str(world["mdt"].pk) in board.text
     assert shown == (who in {"coordinator", "practitioner", "administrator"})
+
+
+def test_times_around_the_clock_changes_are_an_hour_or_a_clear_400(s):
+    """A local time the clocks skip or repeat, sent without an offset, is a clear 400 (never
+    a 500); with an offset it is one instant, and its slot lasts one real hour."""
+    from tests.mdt.factories import request
+    from tests.mdt.test_pages import next_clock_change
+
+    mdt = request(s)
+    coordinator = api(s.coordinator)
+    url = f"/api/v1/mdts/{mdt.pk}/times/"
+    spring, autumn = next_clock_change(3), next_clock_change(10)
+    for moment, message in [
+        (f"{spring}T01:30:00", "does not exist on the day the clocks change"),
+        (f"{autumn}T01:30:00", "happens twice on the day the clocks change"),
+    ]:
+        response = coordinator.post(url, {"starts": [moment]}, format="json")
+        assert response.status_code == 400, moment
+        assert message in str(response.json()), moment
+    assert not mdt.slots.exists()
+    # The first 01:30 of the autumn day (still summer time) is an hour, not two.
+    response = coordinator.post(url, {"starts": [f"{autumn}T01:30:00+01:00"]}, format="json")
+    assert response.status_code == 200, response.json()
+    [slot] = mdt.slots.all()
+    assert slot.ends_at - slot.starts_at == timedelta(hours=1)

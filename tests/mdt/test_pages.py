@@ -5,7 +5,7 @@ actions updated by their owners (no silent overwrite), close, reopen, minutes PD
 
 import subprocess
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -289,3 +289,38 @@ def test_home_panels(client, s):
     client.force_login(s.coordinator)
     page = client.get("/").text
     assert "MDTs waiting" in page
+
+
+def next_clock_change(month: int) -> date:
+    """The next last Sunday of March (clocks go forward) or October (back), after today."""
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        last = date(year, month, 31)
+        sunday = last - timedelta(days=(last.weekday() + 1) % 7)
+        if sunday > today:
+            return sunday
+    raise AssertionError("unreachable")
+
+
+def test_a_time_the_clocks_skip_or_repeat_is_a_clear_message(client, s):
+    """01:30 does not exist when the clocks go forward and happens twice when they go back:
+    both are refused with a clear message, never a 500; 03:00 that day is an hour long."""
+    mdt = request(s)
+    client.force_login(s.coordinator)
+    url = reverse("mdt:propose", args=[mdt.pk])
+    spring, autumn = next_clock_change(3), next_clock_change(10)
+    for day, message in [
+        (spring, "That time does not exist on the day the clocks change; choose another"),
+        (autumn, "That time happens twice on the day the clocks change; choose another"),
+    ]:
+        typed = {"day": day.strftime("%d/%m/%Y"), "at": "01:30"}
+        response = client.post(url, typed)
+        assert response.status_code == 400, day
+        assert message in response.text, day
+        assert typed["day"] in response.text  # what was typed is kept
+    assert not mdt.slots.exists()
+    response = client.post(url, {"day": spring.strftime("%d/%m/%Y"), "at": "03:00"})
+    assert response.status_code == 302
+    [slot] = mdt.slots.all()
+    assert slot.ends_at - slot.starts_at == timedelta(hours=1)
+    assert f"{timezone.localtime(slot.starts_at):%H:%M}" == "03:00"
