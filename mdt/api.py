@@ -155,7 +155,7 @@ class AnswerInSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    answers = AnswerInSerializer(many=True)
+    answers = AnswerInSerializer(many=True, min_length=1, max_length=services.MAX_SLOTS)
     submission_key = submission_key_field()
 
 
@@ -373,6 +373,11 @@ class MdtViewSet(viewsets.GenericViewSet):
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slots = {slot.pk: slot for slot in mdt.slots.all()}
+        given = [item["slot"] for item in serializer.validated_data["answers"]]
+        if len(given) > len(slots):
+            raise serializers.ValidationError(
+                {"answers": [f"Answer each of this MDT's {len(slots)} time(s) at most once."]}
+            )
         answers = []
         for item in serializer.validated_data["answers"]:
             if item["slot"] not in slots:

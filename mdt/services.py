@@ -230,6 +230,8 @@ def answer_slots(
         raise ValidationError("Answer at least one time.")
     if any(item.slot.mdt_id != invitation.mdt_id for item in answers):
         raise ValidationError("That time is not one of this MDT's.")
+    if len({item.slot.pk for item in answers}) != len(answers):
+        raise ValidationError("Answer each time only once.")
 
     def create() -> Response:
         locked = Invitation.objects.select_for_update().select_related("mdt").get(pk=invitation.pk)

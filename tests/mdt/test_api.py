@@ -187,3 +187,33 @@ def test_times_around_the_clock_changes_are_an_hour_or_a_clear_400(s):
     assert response.status_code == 200, response.json()
     [slot] = mdt.slots.all()
     assert slot.ends_at - slot.starts_at == timedelta(hours=1)
+
+
+def test_answers_are_at_most_one_per_proposed_time(s):
+    """More answers than proposed times, or one time answered twice, is a clear 400 and
+    stores nothing."""
+    from mdt.models import Response
+    from tests.mdt.factories import request, with_slots
+
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    partner = api(s.housing_partner)
+    url = f"/api/v1/mdts/{mdt.pk}/answers/"
+    flood = {"answers": [{"slot": first.pk, "answer": "can"}] * 5000}
+    response = partner.post(url, flood, format="json")
+    assert response.status_code == 400
+    assert "no more than 20" in str(response.json())
+    three = {"answers": [{"slot": pk, "answer": "can"} for pk in (first.pk, second.pk, first.pk)]}
+    response = partner.post(url, three, format="json")
+    assert response.status_code == 400
+    assert "Answer each of this MDT's 2 time(s) at most once" in str(response.json())
+    twice = {"answers": [{"slot": first.pk, "answer": "can"},
+                         {"slot": first.pk, "answer": "cannot"}]}  # fmt: skip
+    response = partner.post(url, twice, format="json")
+    assert response.status_code == 400
+    assert "once" in str(response.json())
+    assert not Response.objects.exists()
+    both = {"answers": [{"slot": first.pk, "answer": "can"},
+                        {"slot": second.pk, "answer": "cannot"}]}  # fmt: skip
+    assert partner.post(url, both, format="json").status_code == 200
+    assert Response.objects.count() == 2
