@@ -233,6 +233,11 @@ class AddActionForm(forms.Form):
             .order_by("full_name")
         )
 
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        services.check_due_date(due_on)
+        return due_on
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         person, org = data.get("owner_person"), data.get("owner_organisation")

@@ -395,6 +395,25 @@ def record_meeting(
     return meeting
 
 
+def due_date_bounds(today: date | None = None) -> tuple[date, date]:
+    """An action is due from a week ago (a meeting recorded late) to two years ahead."""
+    today = today or timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + 2)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 2, day=28)
+    return today - timedelta(days=7), latest
+
+
+def check_due_date(due_on: date) -> None:
+    earliest, latest = due_date_bounds()
+    if not earliest <= due_on <= latest:
+        raise ValidationError(
+            f"Give a due date from {earliest:%-d %B %Y} to {latest:%-d %B %Y}",
+            code="due_on",
+        )
+
+
 def add_action(
     *,
     mdt: Mdt,
@@ -411,6 +430,7 @@ def add_action(
         raise ValidationError("Add actions to a meeting that has a confirmed time.")
     if owner_person is not None and owner_person.organisation_id != owner_organisation.id:
         raise ValidationError("The person who owns it works for another organisation.")
+    check_due_date(due_on)
 
     def create() -> MdtAction:
         # Lock the MDT and look again: an action added while a coordinator closes the MDT
