@@ -289,6 +289,25 @@ def _when(slot: Slot) -> str:
     return f"{timezone.localtime(slot.starts_at):%A %-d %B at %H:%M}"
 
 
+def _check_meeting_time(mdt: Mdt, slot: Slot) -> None:
+    """A meeting is fixed only at a time still to come that no required organisation has
+    said (in its latest answer) it cannot make."""
+    if slot.starts_at <= timezone.now():
+        raise ValidationError("That time has passed; choose a time still to come.")
+    latest = (
+        Response.objects.filter(slot=slot, invitation__mdt=mdt, invitation__required=True)
+        .order_by("invitation_id", "-answered_at", "-pk")
+        .distinct("invitation_id")
+        .select_related("invitation__organisation")
+    )
+    cannot = sorted(r.invitation.organisation.name for r in latest
+                    if r.answer == Response.Answer.CANNOT)  # fmt: skip
+    if cannot:
+        raise ValidationError(
+            f"{' and '.join(cannot)} cannot make this time; propose more times or choose another."
+        )
+
+
 @transaction.atomic
 def confirm_slot(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None = None) -> Mdt:
     """Fix the meeting at `slot`. Of two coordinators confirming at once, the first to lock
@@ -303,6 +322,7 @@ def confirm_slot(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None 
         raise AlreadyConfirmed(Slot.objects.filter(pk=locked.confirmed_slot_id or 0).first())
     if slot.mdt_id != locked.pk:
         raise ValidationError("That time is not one of this MDT's.")
+    _check_meeting_time(locked, slot)
     locked.confirmed_slot = slot
     locked.status = Mdt.Status.SCHEDULED
     if CalendarAttachment.objects.filter(mdt=locked).exists():
@@ -326,6 +346,7 @@ def reschedule(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None = 
         raise ValidationError("Only a scheduled meeting can be moved.")
     if slot.mdt_id != locked.pk or slot.pk == locked.confirmed_slot_id:
         raise ValidationError("Choose another of this MDT's times.")
+    _check_meeting_time(locked, slot)
     locked.confirmed_slot = slot
     locked.calendar_sequence += 1
     locked.save(update_fields=["confirmed_slot", "calendar_sequence", "updated_at"])

@@ -448,3 +448,46 @@ def test_an_action_added_while_the_mdt_closes_is_refused(grays, coordinator):
     assert "closed" in str(results["add"])
     assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
     assert not MdtAction.objects.filter(mdt=mdt).exists()
+
+
+def test_a_past_time_or_one_a_required_organisation_cannot_make_is_not_confirmed(s, client):
+    """Refused with a clear message by the service, the page (400) and the API (400); moving
+    the meeting to such a time too."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from mdt.models import Slot
+
+    api = APIClient()
+    api.force_authenticate(s.coordinator)
+    client.force_login(s.coordinator)
+    mdt = request(s)
+    past, cannot, fine = with_slots(s, mdt, 3, 5, 7)
+    gone = timezone.now() - timedelta(days=2)
+    Slot.objects.filter(pk=past.pk).update(starts_at=gone, ends_at=gone + timedelta(hours=1))
+    past.refresh_from_db()
+    housing = Invitation.objects.get(mdt=mdt, organisation=s.housing)
+    services.answer_slots(invitation=housing, by=s.housing_partner,
+                          answers=[services.Answer(slot=cannot, answer="cannot")])  # fmt: skip
+    for slot, message in [
+        (past, "That time has passed; choose a time still to come"),
+        (cannot, "Thurrock Housing cannot make this time; propose more times or choose another"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+        page = client.post(reverse("mdt:confirm", args=[mdt.pk]), {"slot": slot.pk})
+        assert page.status_code == 400
+        assert message in page.text
+        answer = api.post(f"/api/v1/mdts/{mdt.pk}/confirm/", {"slot": slot.pk}, format="json")
+        assert answer.status_code == 400
+        assert message in str(answer.json())
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.FINDING
+    assert mdt.confirmed_slot is None
+    services.confirm_slot(mdt=mdt, slot=fine, by=s.coordinator)
+    with pytest.raises(ValidationError, match="Thurrock Housing cannot make this time"):
+        services.reschedule(mdt=mdt, slot=cannot, by=s.coordinator)
+    with pytest.raises(ValidationError, match="That time has passed"):
+        services.reschedule(mdt=mdt, slot=past, by=s.coordinator)
+    mdt.refresh_from_db()
+    assert mdt.confirmed_slot == fine
