@@ -390,6 +390,7 @@ def record_meeting(
     residents_voice: str,
     decisions: str,
     version: int | None = None,
+    now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> MeetingRecord:
     """Write (or, with the version read, rewrite) the meeting's record; the MDT's actions are
@@ -397,6 +398,13 @@ def record_meeting(
     locked = Mdt.objects.select_for_update().get(pk=mdt.pk)
     if locked.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
         raise ValidationError("Record the meeting once its time is confirmed.")
+    if locked.status == Mdt.Status.SCHEDULED:
+        slot = Slot.objects.get(pk=locked.confirmed_slot_id)
+        if slot.starts_at > (now or timezone.now()):
+            raise ValidationError(
+                f"The meeting is on {_when(slot)}: record it once it has begun (until then it "
+                "can still be moved or called off)."
+            )
     if set(attended) & set(apologies):
         raise ValidationError("An organisation either attended or sent apologies, not both.")
     existing = MeetingRecord.objects.filter(mdt=locked).first()

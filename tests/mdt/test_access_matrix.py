@@ -13,7 +13,7 @@ from localities.models import Locality, Resident
 from mdt import services
 from mdt.models import Mdt
 from tests.conftest import make_persona
-from tests.mdt.factories import scene, with_slots
+from tests.mdt.factories import meeting_started, scene, with_slots
 from thurrock_care.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def world(grays, coordinator):
     )  # fmt: skip
     [slot] = with_slots(s, mdt, 3)
     services.confirm_slot(mdt=mdt, slot=slot, by=coordinator)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=coordinator, attended=[s.housing], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     action = services.add_action(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mdt.models import Mdt, MdtAction
-from tests.mdt.factories import future
+from tests.mdt.factories import future, meeting_started
 from tests.mdt.test_access_matrix import EVERYONE, world  # noqa: F401  (the fixture)
 from thurrock_care.audit.models import Event
 
@@ -52,6 +52,7 @@ def test_the_whole_flow_through_the_api(s):
     assert coordinator.post(f"/api/v1/mdts/{pk}/confirm/", {"slot": second},
                             format="json").status_code == 200  # fmt: skip
     # Moving it sends the update; a confirm attempt on a meeting with actions is told.
+    meeting_started(Mdt.objects.get(pk=pk))
     meeting = coordinator.post(f"/api/v1/mdts/{pk}/meeting/",
                                {"attended": [s.housing.pk], "decisions": "Band A"},
                                format="json")  # fmt: skip

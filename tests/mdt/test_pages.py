@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mdt import services
 from mdt.models import Mdt, MdtAction, Response
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_the_resident_page_offers_request_an_mdt_to_those_who_may(client, s):
 
 def test_only_owners_get_links_to_actions(client, s):
     mdt = scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     mine = services.add_action(
@@ -178,12 +179,14 @@ def scheduled(s):
 
 def test_meeting_record_actions_close_reopen_and_minutes(client, s):
     earlier = scheduled(s)
+    meeting_started(earlier)
     services.record_meeting(mdt=earlier, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(mdt=earlier, by=s.coordinator, what="Fire risk assessment from before",
                         owner_organisation=s.fire, owner_person=None,
                         due_on=timezone.localdate() - timedelta(days=1))  # fmt: skip
     mdt = scheduled(s)
+    meeting_started(mdt)
     client.force_login(s.coordinator)
     url = reverse("mdt:meeting", args=[mdt.pk])
     page = client.get(url).text
@@ -247,6 +250,7 @@ def test_meeting_record_actions_close_reopen_and_minutes(client, s):
 def test_board_shows_each_status_with_countdown_hours_and_overdue(client, s):
     waiting = request(s)
     met = scheduled(s)
+    meeting_started(met)
     services.record_meeting(mdt=met, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(
@@ -271,6 +275,7 @@ def test_board_shows_each_status_with_countdown_hours_and_overdue(client, s):
 def test_home_panels(client, s):
     met = scheduled(s)
     request(s)
+    meeting_started(met)
     services.record_meeting(mdt=met, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(

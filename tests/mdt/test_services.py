@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from mdt import services
 from mdt.models import Invitation, Mdt, MdtAction, Response
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 from thurrock_care.audit.models import Event
 from thurrock_care.versions import EditConflict
 
@@ -217,6 +217,7 @@ def _scheduled(s):
 
 def test_record_actions_update_close_and_reopen(s):
     mdt = _scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing, s.fire],
                             apologies=[s.nhs], discussion="d", residents_voice="v",
                             decisions="Damp survey")  # fmt: skip
@@ -285,6 +286,7 @@ def test_every_write_records_exactly_one_audit_entry(s):
     one_entry(lambda: services.reschedule(mdt=mdt, slot=second, by=s.coordinator))
     one_entry(lambda: services.cancel_meeting(mdt=mdt, by=s.coordinator))
     one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    meeting_started(mdt)
     one_entry(
         lambda: services.record_meeting(
             mdt=mdt,
@@ -354,6 +356,7 @@ def test_an_organisation_nobody_here_works_for_gets_the_link_at_its_contact_addr
 
 def _closed_with_done_action(s):
     mdt = _scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing], apologies=[],
                             discussion="d", residents_voice="v", decisions="x")  # fmt: skip
     action = services.add_action(mdt=mdt, by=s.coordinator, what="Ramp",
@@ -409,6 +412,7 @@ def test_an_action_added_while_the_mdt_closes_is_refused(grays, coordinator):
 
     s = scene(grays, coordinator)
     mdt = _scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     mdt.refresh_from_db()
@@ -491,3 +495,34 @@ def test_a_past_time_or_one_a_required_organisation_cannot_make_is_not_confirmed
         services.reschedule(mdt=mdt, slot=past, by=s.coordinator)
     mdt.refresh_from_db()
     assert mdt.confirmed_slot == fine
+
+
+def test_the_meeting_is_recorded_only_once_it_has_begun(s, client):
+    """Before the confirmed time, recording is refused (service, page 400, API 400) and the
+    meeting can still be moved; from its start it is recorded."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from mdt.models import MeetingRecord
+
+    mdt = _scheduled(s)
+    message = "record it once it has begun"
+    with pytest.raises(ValidationError, match=message):
+        services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                                discussion="", residents_voice="", decisions="")  # fmt: skip
+    client.force_login(s.coordinator)
+    page = client.post(reverse("mdt:meeting", args=[mdt.pk]), {"discussion": "typed too early"})
+    assert page.status_code == 400
+    assert message in page.text
+    assert "typed too early" in page.text
+    api = APIClient()
+    api.force_authenticate(s.coordinator)
+    answer = api.post(f"/api/v1/mdts/{mdt.pk}/meeting/", {"discussion": "x"}, format="json")
+    assert answer.status_code == 400
+    assert message in str(answer.json())
+    assert not MeetingRecord.objects.exists()
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.SCHEDULED
+    meeting_started(mdt)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="d", residents_voice="", decisions="")  # fmt: skip
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.ACTIONS
