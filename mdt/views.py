@@ -389,7 +389,9 @@ def availability(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             return render(request, "mdt/availability_done.html", {"mdt": mdt})
-    initials = "".join(word[0].upper() for word in mdt.resident.display_name.split() if word)[:4]
+    # Letters of the full name only: never the preferred name, brackets or punctuation.
+    words = mdt.resident.full_name.split()
+    initials = "".join(word[0].upper() for word in words if word[0].isalpha())[:4]
     context = {"mdt": mdt, "invitation": invitation, "form": form, "initials": initials,
                "slots": slots}  # fmt: skip
     return render(request, "mdt/availability.html", context, status=form_status(request))
