@@ -294,8 +294,13 @@ def action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The action is updated.")
-            return redirect("mdt:action", pk=item.pk)
+            if MdtAction.objects.owned_by(request.user).filter(pk=item.pk).exists():
+                messages.success(request, "The action is updated.")
+                return redirect("mdt:action", pk=item.pk)
+            # Done, it no longer gives them the resident (an owner not invited to the MDT).
+            messages.success(request, f"The action is marked {item.get_status_display().lower()}"
+                             ". Thank you: you no longer need this resident's MDT.")  # fmt: skip
+            return redirect("home")
     return render(request, "mdt/action_detail.html",
                   {"action": item, "mdt": item.mdt, "form": form}, status=status)  # fmt: skip
 

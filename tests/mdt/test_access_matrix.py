@@ -177,3 +177,34 @@ def test_an_open_action_of_a_long_closed_mdt_gives_no_access(client, world, sett
     Mdt.objects.filter(pk=mdt.pk).update(closed_at=timezone.now() - timedelta(days=400))
     assert not _sees_resident(client, partner, s.resident)
     assert not Resident.objects.visible_to(partner).filter(pk=s.resident.pk).exists()
+
+
+def test_an_uninvited_owner_marking_their_action_done_lands_on_their_home_page(
+    client, world, grays
+):
+    """Done, the action no longer gives them the resident: they are sent home with a success
+    message, not to a page that is now a 404."""
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    ramp_org = OrganisationFactory(name="Ramps Ltd")
+    MembershipFactory(locality=grays, organisation=ramp_org)
+    owner = make_persona(Role.PARTNER, None, organisation=ramp_org)
+    action = services.add_action(mdt=world["mdt"], by=world["users"]["coordinator"],
+                                 what="Fit ramp", owner_organisation=ramp_org, owner_person=None,
+                                 due_on=timezone.localdate())  # fmt: skip
+    client.force_login(owner)
+    url = reverse("mdt:action", args=[action.pk])
+    done = client.post(url, {"status": "done", "note": "Fitted", "version": action.version})
+    assert done.status_code == 302
+    assert done.url == reverse("home")
+    home = client.get(done.url)
+    assert home.status_code == 200
+    assert "The action is marked done. Thank you" in home.text
+    assert client.get(url).status_code == 404
+    # One who still sees it (the invited partner) stays on the action's page.
+    partner = world["users"]["partner_invited"]
+    client.force_login(partner)
+    item = world["action"]
+    kept = client.post(reverse("mdt:action", args=[item.pk]),
+                       {"status": "done", "note": "", "version": item.version})  # fmt: skip
+    assert kept.url == reverse("mdt:action", args=[item.pk])
