@@ -155,7 +155,8 @@ class AnswerInSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    answers = AnswerInSerializer(many=True, min_length=1, max_length=services.MAX_SLOTS)
+    # DRF passes min_length/max_length to the ListSerializer (the stubs do not know it).
+    answers = AnswerInSerializer(many=True, min_length=1, max_length=services.MAX_SLOTS)  # type: ignore[call-arg]
     submission_key = submission_key_field()
 
 

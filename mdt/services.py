@@ -399,7 +399,7 @@ def record_meeting(
     if locked.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
         raise ValidationError("Record the meeting once its time is confirmed.")
     if locked.status == Mdt.Status.SCHEDULED:
-        slot = Slot.objects.get(pk=locked.confirmed_slot_id)
+        slot = Slot.objects.get(pk=locked.confirmed_slot_id or 0)
         if slot.starts_at > (now or timezone.now()):
             raise ValidationError(
                 f"The meeting is on {_when(slot)}: record it once it has begun (until then it "
