@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -127,8 +129,21 @@ class NewMdtSerializer(serializers.Serializer):
     submission_key = submission_key_field()
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A time without an offset is on the local clock: one the clocks skip or repeat is a
+    clear 400 (services.local_moment), not a guess."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            try:
+                return services.local_moment(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from None
+        return super().enforce_timezone(value)
+
+
 class ProposeSerializer(serializers.Serializer):
-    starts = serializers.ListField(child=serializers.DateTimeField(), min_length=1,
+    starts = serializers.ListField(child=LocalDateTimeField(), min_length=1,
                                    max_length=services.MAX_SLOTS)  # fmt: skip
 
 
@@ -140,7 +155,8 @@ class AnswerInSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    answers = AnswerInSerializer(many=True)
+    # DRF passes min_length/max_length to the ListSerializer (the stubs do not know it).
+    answers = AnswerInSerializer(many=True, min_length=1, max_length=services.MAX_SLOTS)  # type: ignore[call-arg]
     submission_key = submission_key_field()
 
 
@@ -358,6 +374,11 @@ class MdtViewSet(viewsets.GenericViewSet):
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slots = {slot.pk: slot for slot in mdt.slots.all()}
+        given = [item["slot"] for item in serializer.validated_data["answers"]]
+        if len(given) > len(slots):
+            raise serializers.ValidationError(
+                {"answers": [f"Answer each of this MDT's {len(slots)} time(s) at most once."]}
+            )
         answers = []
         for item in serializer.validated_data["answers"]:
             if item["slot"] not in slots:

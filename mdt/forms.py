@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from localities.models import Organisation
+from mdt import services
 from mdt.models import Mdt, MdtAction, Response, Slot
 from thurrock_care.accounts.models import User
 from thurrock_care.forms import date_field
@@ -113,9 +115,10 @@ class ProposeSlotsForm(forms.Form):
         starts = [datetime.fromisoformat(value) for value in data.get("quick") or []]
         day, at = data.get("day"), data.get("at")
         if day and at:
-            starts.append(
-                timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-            )
+            try:
+                starts.append(services.local_moment(datetime.combine(day, at)))
+            except ValidationError as error:
+                self.add_error("at", error)
         elif day or at:
             self.add_error("at" if day else "day", "Give both the day and the time")
         if not starts and not self.errors:
@@ -229,6 +232,11 @@ class AddActionForm(forms.Form):
             .select_related("organisation")
             .order_by("full_name")
         )
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        services.check_due_date(due_on)
+        return due_on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data

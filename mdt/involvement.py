@@ -1,7 +1,8 @@
 """How a user becomes involved with a resident through an MDT (see thurrock_care/access.py):
 their organisation is invited to (or attended) the resident's MDT, while it is open and for
 MDT_ACCESS_DAYS_AFTER_CLOSE days after it closes; or their organisation (or they) own an
-open action from it."""
+open action from it, within the same window (an action of a closed MDT cannot change, so it
+never gives access beyond it)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,14 @@ def window() -> Q:
 def invited_to_their_mdt(user: User) -> Q:
     organisation_id = user.organisation_id
     if organisation_id is None:
-        owned = MdtAction.objects.filter(owner_person=user.pk, status=MdtAction.Status.OPEN)
+        owned = MdtAction.objects.filter(
+            window(), owner_person=user.pk, status=MdtAction.Status.OPEN
+        )
         return Q(pk__in=owned.values("mdt__resident_id"))
     invited = Invitation.objects.filter(window(), organisation=organisation_id)
     attended = MeetingRecord.objects.filter(window(), attended=organisation_id)
     owned = MdtAction.objects.filter(
+        window(),
         Q(owner_organisation=organisation_id) | Q(owner_person=user.pk),
         status=MdtAction.Status.OPEN,
     )

@@ -1,6 +1,7 @@
 """Which proposed slot to confirm: the earliest one every *required* organisation can make
-(coming or sending someone); between slots at the same time, the one most organisations can
-make. A pure function of the answers, so that it is tested without a database."""
+(coming or sending someone), and never one no organisation has said it can make; between slots
+at the same time, the one most organisations can make. A pure function of the answers, so that
+it is tested without a database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ NO_SLOT = (
     "No proposed time suits every required organisation. Propose more times (the quick picks "
     "below are the working-day mornings and afternoons before the deadline), or ask the "
     "required organisations to send someone else."
+)
+
+NO_ANSWER = (
+    "No organisation has said it can make any of the proposed times yet. Wait for their "
+    "answers, or propose more times."
 )
 
 
@@ -43,16 +49,21 @@ def recommend(
     candidates = []
     for slot in slots:
         if all(attends.get((org, slot.pk), False) for org in required_ids):
-            coming = sum(1 for org in invited_ids if attends.get((org, slot.pk), False))
-            candidates.append((slot.starts_at, -coming, slot.pk))
+            coming = sum(1 for org in invited_ids | required_ids
+                         if attends.get((org, slot.pk), False))  # fmt: skip
+            if coming:  # never a time no organisation has said it can make
+                candidates.append((slot.starts_at, -coming, slot.pk))
     if not candidates:
-        return Recommendation(slot_id=None, attendees=0, message=NO_SLOT)
+        return Recommendation(slot_id=None, attendees=0,
+                              message=NO_SLOT if required_ids else NO_ANSWER)  # fmt: skip
     _starts_at, minus_coming, slot_id = min(candidates)
+    can = f"{-minus_coming} of {len(invited_ids)} invited organisations can"
     return Recommendation(
         slot_id=slot_id,
         attendees=-minus_coming,
-        message=f"Every required organisation can make it; {-minus_coming} of "
-        f"{len(invited_ids)} invited organisations can.",
+        message=f"Every required organisation can make it; {can}."
+        if required_ids
+        else f"{can} make it.",
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +33,21 @@ from thurrock_care.versions import update_versioned
 
 SLOT_LENGTH = timedelta(hours=1)
 MAX_SLOTS = 20
+
+
+NO_SUCH_TIME = "That time does not exist on the day the clocks change; choose another"
+TWICE_TIME = "That time happens twice on the day the clocks change; choose another"
+
+
+def local_moment(naive: datetime) -> datetime:
+    """A wall-clock time on the local clock as one instant; a time the clocks skip (spring)
+    or go through twice (autumn) is refused rather than guessed."""
+    zone = timezone.get_current_timezone()
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        raise ValidationError(NO_SUCH_TIME if back != naive else TWICE_TIME)
+    return first
 
 
 class AlreadyConfirmed(Exception):
@@ -146,7 +161,8 @@ def propose_slots(
         raise ValidationError("This MDT is not looking for a time now.")
     now = timezone.now()
     existing = set(mdt.slots.values_list("starts_at", flat=True))
-    wanted = sorted({moment for moment in starts if moment not in existing})
+    # In UTC: an hour on the local clock is not always an hour (the clocks change).
+    wanted = sorted({m.astimezone(UTC) for m in starts} - existing)
     if not wanted:
         raise ValidationError("Choose at least one new time.")
     if any(moment <= now for moment in wanted):
@@ -214,6 +230,8 @@ def answer_slots(
         raise ValidationError("Answer at least one time.")
     if any(item.slot.mdt_id != invitation.mdt_id for item in answers):
         raise ValidationError("That time is not one of this MDT's.")
+    if len({item.slot.pk for item in answers}) != len(answers):
+        raise ValidationError("Answer each time only once.")
 
     def create() -> Response:
         locked = Invitation.objects.select_for_update().select_related("mdt").get(pk=invitation.pk)
@@ -271,6 +289,25 @@ def _when(slot: Slot) -> str:
     return f"{timezone.localtime(slot.starts_at):%A %-d %B at %H:%M}"
 
 
+def _check_meeting_time(mdt: Mdt, slot: Slot) -> None:
+    """A meeting is fixed only at a time still to come that no required organisation has
+    said (in its latest answer) it cannot make."""
+    if slot.starts_at <= timezone.now():
+        raise ValidationError("That time has passed; choose a time still to come.")
+    latest = (
+        Response.objects.filter(slot=slot, invitation__mdt=mdt, invitation__required=True)
+        .order_by("invitation_id", "-answered_at", "-pk")
+        .distinct("invitation_id")
+        .select_related("invitation__organisation")
+    )
+    cannot = sorted(r.invitation.organisation.name for r in latest
+                    if r.answer == Response.Answer.CANNOT)  # fmt: skip
+    if cannot:
+        raise ValidationError(
+            f"{' and '.join(cannot)} cannot make this time; propose more times or choose another."
+        )
+
+
 @transaction.atomic
 def confirm_slot(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None = None) -> Mdt:
     """Fix the meeting at `slot`. Of two coordinators confirming at once, the first to lock
@@ -285,6 +322,7 @@ def confirm_slot(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None 
         raise AlreadyConfirmed(Slot.objects.filter(pk=locked.confirmed_slot_id or 0).first())
     if slot.mdt_id != locked.pk:
         raise ValidationError("That time is not one of this MDT's.")
+    _check_meeting_time(locked, slot)
     locked.confirmed_slot = slot
     locked.status = Mdt.Status.SCHEDULED
     if CalendarAttachment.objects.filter(mdt=locked).exists():
@@ -308,6 +346,7 @@ def reschedule(*, mdt: Mdt, slot: Slot, by: User, request: HttpRequest | None = 
         raise ValidationError("Only a scheduled meeting can be moved.")
     if slot.mdt_id != locked.pk or slot.pk == locked.confirmed_slot_id:
         raise ValidationError("Choose another of this MDT's times.")
+    _check_meeting_time(locked, slot)
     locked.confirmed_slot = slot
     locked.calendar_sequence += 1
     locked.save(update_fields=["confirmed_slot", "calendar_sequence", "updated_at"])
@@ -351,6 +390,7 @@ def record_meeting(
     residents_voice: str,
     decisions: str,
     version: int | None = None,
+    now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> MeetingRecord:
     """Write (or, with the version read, rewrite) the meeting's record; the MDT's actions are
@@ -358,6 +398,13 @@ def record_meeting(
     locked = Mdt.objects.select_for_update().get(pk=mdt.pk)
     if locked.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
         raise ValidationError("Record the meeting once its time is confirmed.")
+    if locked.status == Mdt.Status.SCHEDULED:
+        slot = Slot.objects.get(pk=locked.confirmed_slot_id or 0)
+        if slot.starts_at > (now or timezone.now()):
+            raise ValidationError(
+                f"The meeting is on {_when(slot)}: record it once it has begun (until then it "
+                "can still be moved or called off)."
+            )
     if set(attended) & set(apologies):
         raise ValidationError("An organisation either attended or sent apologies, not both.")
     existing = MeetingRecord.objects.filter(mdt=locked).first()
@@ -377,6 +424,25 @@ def record_meeting(
     return meeting
 
 
+def due_date_bounds(today: date | None = None) -> tuple[date, date]:
+    """An action is due from a week ago (a meeting recorded late) to two years ahead."""
+    today = today or timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + 2)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 2, day=28)
+    return today - timedelta(days=7), latest
+
+
+def check_due_date(due_on: date) -> None:
+    earliest, latest = due_date_bounds()
+    if not earliest <= due_on <= latest:
+        raise ValidationError(
+            f"Give a due date from {earliest:%-d %B %Y} to {latest:%-d %B %Y}",
+            code="due_on",
+        )
+
+
 def add_action(
     *,
     mdt: Mdt,
@@ -393,12 +459,24 @@ def add_action(
         raise ValidationError("Add actions to a meeting that has a confirmed time.")
     if owner_person is not None and owner_person.organisation_id != owner_organisation.id:
         raise ValidationError("The person who owns it works for another organisation.")
+    check_due_date(due_on)
 
     def create() -> MdtAction:
-        action = MdtAction.objects.create(mdt=mdt, what=what, owner_organisation=owner_organisation,
-                                          owner_person=owner_person, due_on=due_on,
-                                          created_by=by)  # fmt: skip
-        _audit(mdt, by=by, what="action_added", request=request, action=action.pk,
+        # Lock the MDT and look again: an action added while a coordinator closes the MDT
+        # waits for the close, then is refused (never a closed MDT with an open action).
+        locked = Mdt.objects.select_for_update().get(pk=mdt.pk)
+        if locked.status == Mdt.Status.CLOSED:
+            raise ValidationError(
+                f"{locked.reference} has just been closed, so no action can be added. Reopen "
+                "it first if this action is needed."
+            )
+        if locked.status not in (Mdt.Status.SCHEDULED, Mdt.Status.ACTIONS):
+            raise ValidationError("Add actions to a meeting that has a confirmed time.")
+        action = MdtAction.objects.create(
+            mdt=locked, what=what, owner_organisation=owner_organisation,
+            owner_person=owner_person, due_on=due_on, created_by=by,
+        )  # fmt: skip
+        _audit(locked, by=by, what="action_added", request=request, action=action.pk,
                owner_organisation=owner_organisation.pk)  # fmt: skip
         return action
 
@@ -423,13 +501,20 @@ def update_action(
 ) -> MdtAction:
     """Mark an action done, open, or cannot be done (with the reason), with a note. Never
     overwrites someone else's update (EditConflict)."""
+    # Lock the MDT: an action cannot change while (or after) its MDT closes.
+    mdt = Mdt.objects.select_for_update().get(pk=action.mdt_id)
+    if mdt.status == Mdt.Status.CLOSED:
+        raise ValidationError(
+            f"{mdt.reference} is closed, so its actions can no longer be changed. Ask its "
+            "coordinator to reopen it if this action needs more work."
+        )
     if status == MdtAction.Status.CANNOT and not note.strip():
         raise ValidationError("Say why it cannot be done.")
     completed_at = timezone.now() if status != MdtAction.Status.OPEN else None
     update_versioned(MdtAction, pk=action.pk, version=version, status=status, note=note,
                      completed_at=completed_at)  # fmt: skip
     action.refresh_from_db()
-    _audit(action.mdt, by=by, what="action_updated", request=request, action=action.pk,
+    _audit(mdt, by=by, what="action_updated", request=request, action=action.pk,
            status=status, note=note)  # fmt: skip
     if status != MdtAction.Status.OPEN:
         tell.withdraw_action_reminders(action)

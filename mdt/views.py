@@ -294,8 +294,13 @@ def action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The action is updated.")
-            return redirect("mdt:action", pk=item.pk)
+            if MdtAction.objects.owned_by(request.user).filter(pk=item.pk).exists():
+                messages.success(request, "The action is updated.")
+                return redirect("mdt:action", pk=item.pk)
+            # Done, it no longer gives them the resident (an owner not invited to the MDT).
+            messages.success(request, f"The action is marked {item.get_status_display().lower()}"
+                             ". Thank you: you no longer need this resident's MDT.")  # fmt: skip
+            return redirect("home")
     return render(request, "mdt/action_detail.html",
                   {"action": item, "mdt": item.mdt, "form": form}, status=status)  # fmt: skip
 
@@ -389,7 +394,9 @@ def availability(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             return render(request, "mdt/availability_done.html", {"mdt": mdt})
-    initials = "".join(word[0].upper() for word in mdt.resident.display_name.split() if word)[:4]
+    # Letters of the full name only: never the preferred name, brackets or punctuation.
+    words = mdt.resident.full_name.split()
+    initials = "".join(word[0].upper() for word in words if word[0].isalpha())[:4]
     context = {"mdt": mdt, "invitation": invitation, "form": form, "initials": initials,
                "slots": slots}  # fmt: skip
     return render(request, "mdt/availability.html", context, status=form_status(request))

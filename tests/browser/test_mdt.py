@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from mdt.models import Mdt, MdtAction
 from tests.browser.conftest import check_page, sign_in
 from tests.factories import MembershipFactory
-from tests.mdt.factories import scene
+from tests.mdt.factories import meeting_started, scene
 from thurrock_care.accounts.models import Role
 
 _windows: dict[int, int] = {}
@@ -92,7 +92,7 @@ def test_an_urgent_mdt_from_request_to_close(page: Page, live_server, personas, 
     # 3. Housing and fire answer in the app; NHS through the e-mailed link, signed out.
     for partner, answers in (
         (s.housing_partner, {first: "can", second: "can"}),
-        (s.fire_partner, {first: "delegate", second: "cannot"}),
+        (s.fire_partner, {first: "delegate", second: "can"}),  # required: can make both
     ):
         sign_in_once_a_code(page, base, partner)
         page.goto(f"{base}/mdt/{mdt.pk}/")
@@ -142,7 +142,8 @@ def test_an_urgent_mdt_from_request_to_close(page: Page, live_server, personas, 
     assert str(moved.walk("VEVENT")[0]["UID"]) == uid
     assert int(moved.walk("VEVENT")[0]["SEQUENCE"]) > sequence
 
-    # 5. The meeting recorded, with four actions for four agencies.
+    # 5. The meeting (now begun) recorded, with four actions for four agencies.
+    meeting_started(Mdt.objects.get(resident=s.resident))
     page.get_by_role("link", name="Record the meeting and actions").click()
     check_page(page, "mdt-meeting")
     attended = page.get_by_role("group", name="Attended")

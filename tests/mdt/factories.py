@@ -70,3 +70,13 @@ def future(hours: int) -> datetime:
 
 def with_slots(s: Scene, mdt: Mdt, *hours: int) -> list[Slot]:
     return services.propose_slots(mdt=mdt, by=s.coordinator, starts=[future(h) for h in hours])
+
+
+def meeting_started(mdt: Mdt) -> None:
+    """The confirmed meeting has just begun (its start moved a few minutes into the past), so
+    that it can be recorded."""
+    mdt.refresh_from_db()
+    start = timezone.now() - timedelta(minutes=5)
+    Slot.objects.filter(pk=mdt.confirmed_slot_id).update(
+        starts_at=start, ends_at=start + services.SLOT_LENGTH
+    )

@@ -13,7 +13,7 @@ from localities.models import Locality, Resident
 from mdt import services
 from mdt.models import Mdt
 from tests.conftest import make_persona
-from tests.mdt.factories import scene, with_slots
+from tests.mdt.factories import meeting_started, scene, with_slots
 from thurrock_care.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def world(grays, coordinator):
     )  # fmt: skip
     [slot] = with_slots(s, mdt, 3)
     services.confirm_slot(mdt=mdt, slot=slot, by=coordinator)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=coordinator, attended=[s.housing], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     action = services.add_action(
@@ -157,3 +158,53 @@ def test_the_availability_page_needs_no_account_but_the_rest_do(client, world):
     response = client.get(reverse("mdt:detail", args=[world["mdt"].pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_an_open_action_of_a_long_closed_mdt_gives_no_access(client, world, settings):
+    """Even an action left open (say, from before actions of closed MDTs were frozen) stops
+    giving its owner the resident once the MDT is closed and the window has passed."""
+    from mdt.models import MdtAction
+
+    settings.MDT_ACCESS_DAYS_AFTER_CLOSE = 30
+    s, mdt = world["scene"], world["mdt"]
+    partner = world["users"]["partner_invited"]
+    services.update_action(action=world["action"], by=partner, status="done", note="",
+                           version=world["action"].version)  # fmt: skip
+    services.close_mdt(mdt=mdt, by=world["users"]["coordinator"], outcome="Done",
+                       version=mdt.version)  # fmt: skip
+    MdtAction.objects.filter(pk=world["action"].pk).update(status=MdtAction.Status.OPEN)
+    assert _sees_resident(client, partner, s.resident)  # within the window
+    Mdt.objects.filter(pk=mdt.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    assert not _sees_resident(client, partner, s.resident)
+    assert not Resident.objects.visible_to(partner).filter(pk=s.resident.pk).exists()
+
+
+def test_an_uninvited_owner_marking_their_action_done_lands_on_their_home_page(
+    client, world, grays
+):
+    """Done, the action no longer gives them the resident: they are sent home with a success
+    message, not to a page that is now a 404."""
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    ramp_org = OrganisationFactory(name="Ramps Ltd")
+    MembershipFactory(locality=grays, organisation=ramp_org)
+    owner = make_persona(Role.PARTNER, None, organisation=ramp_org)
+    action = services.add_action(mdt=world["mdt"], by=world["users"]["coordinator"],
+                                 what="Fit ramp", owner_organisation=ramp_org, owner_person=None,
+                                 due_on=timezone.localdate())  # fmt: skip
+    client.force_login(owner)
+    url = reverse("mdt:action", args=[action.pk])
+    done = client.post(url, {"status": "done", "note": "Fitted", "version": action.version})
+    assert done.status_code == 302
+    assert done.url == reverse("home")
+    home = client.get(done.url)
+    assert home.status_code == 200
+    assert "The action is marked done. Thank you" in home.text
+    assert client.get(url).status_code == 404
+    # One who still sees it (the invited partner) stays on the action's page.
+    partner = world["users"]["partner_invited"]
+    client.force_login(partner)
+    item = world["action"]
+    kept = client.post(reverse("mdt:action", args=[item.pk]),
+                       {"status": "done", "note": "", "version": item.version})  # fmt: skip
+    assert kept.url == reverse("mdt:action", args=[item.pk])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mdt.models import Mdt, MdtAction
-from tests.mdt.factories import future
+from tests.mdt.factories import future, meeting_started
 from tests.mdt.test_access_matrix import EVERYONE, world  # noqa: F401  (the fixture)
 from thurrock_care.audit.models import Event
 
@@ -52,6 +52,7 @@ def test_the_whole_flow_through_the_api(s):
     assert coordinator.post(f"/api/v1/mdts/{pk}/confirm/", {"slot": second},
                             format="json").status_code == 200  # fmt: skip
     # Moving it sends the update; a confirm attempt on a meeting with actions is told.
+    meeting_started(Mdt.objects.get(pk=pk))
     meeting = coordinator.post(f"/api/v1/mdts/{pk}/meeting/",
                                {"attended": [s.housing.pk], "decisions": "Band A"},
                                format="json")  # fmt: skip
@@ -162,3 +163,58 @@ def test_actions_list_and_board_show_only_what_they_may_see(world, who, grays): 
     board = client.get("/api/v1/mdts/board/", {"locality": grays.pk})
     shown = board.status_code == 200 and str(world["mdt"].pk) in board.text
     assert shown == (who in {"coordinator", "practitioner", "administrator"})
+
+
+def test_times_around_the_clock_changes_are_an_hour_or_a_clear_400(s):
+    """A local time the clocks skip or repeat, sent without an offset, is a clear 400 (never
+    a 500); with an offset it is one instant, and its slot lasts one real hour."""
+    from tests.mdt.factories import request
+    from tests.mdt.test_pages import next_clock_change
+
+    mdt = request(s)
+    coordinator = api(s.coordinator)
+    url = f"/api/v1/mdts/{mdt.pk}/times/"
+    spring, autumn = next_clock_change(3), next_clock_change(10)
+    for moment, message in [
+        (f"{spring}T01:30:00", "does not exist on the day the clocks change"),
+        (f"{autumn}T01:30:00", "happens twice on the day the clocks change"),
+    ]:
+        response = coordinator.post(url, {"starts": [moment]}, format="json")
+        assert response.status_code == 400, moment
+        assert message in str(response.json()), moment
+    assert not mdt.slots.exists()
+    # The first 01:30 of the autumn day (still summer time) is an hour, not two.
+    response = coordinator.post(url, {"starts": [f"{autumn}T01:30:00+01:00"]}, format="json")
+    assert response.status_code == 200, response.json()
+    [slot] = mdt.slots.all()
+    assert slot.ends_at - slot.starts_at == timedelta(hours=1)
+
+
+def test_answers_are_at_most_one_per_proposed_time(s):
+    """More answers than proposed times, or one time answered twice, is a clear 400 and
+    stores nothing."""
+    from mdt.models import Response
+    from tests.mdt.factories import request, with_slots
+
+    mdt = request(s)
+    first, second = with_slots(s, mdt, 3, 5)
+    partner = api(s.housing_partner)
+    url = f"/api/v1/mdts/{mdt.pk}/answers/"
+    flood = {"answers": [{"slot": first.pk, "answer": "can"}] * 5000}
+    response = partner.post(url, flood, format="json")
+    assert response.status_code == 400
+    assert "no more than 20" in str(response.json())
+    three = {"answers": [{"slot": pk, "answer": "can"} for pk in (first.pk, second.pk, first.pk)]}
+    response = partner.post(url, three, format="json")
+    assert response.status_code == 400
+    assert "Answer each of this MDT's 2 time(s) at most once" in str(response.json())
+    twice = {"answers": [{"slot": first.pk, "answer": "can"},
+                         {"slot": first.pk, "answer": "cannot"}]}  # fmt: skip
+    response = partner.post(url, twice, format="json")
+    assert response.status_code == 400
+    assert "once" in str(response.json())
+    assert not Response.objects.exists()
+    both = {"answers": [{"slot": first.pk, "answer": "can"},
+                        {"slot": second.pk, "answer": "cannot"}]}  # fmt: skip
+    assert partner.post(url, both, format="json").status_code == 200
+    assert Response.objects.count() == 2

@@ -33,6 +33,26 @@ def test_the_page_shows_initials_locality_and_times_only(client, s):
         assert secret not in text
 
 
+@pytest.mark.parametrize(
+    ("full_name", "preferred", "initials"),
+    [("Margaret Ellen Doyle", "Peggy", "MED"), ("Seán O'Brien-Kelly", "Sean (Shaun)", "SO"),
+     ("Zoë   de la Cruz", "", "ZDLC")],
+)  # fmt: skip
+def test_initials_are_the_full_names_letters_never_the_preferred_name(
+    client, s, full_name, preferred, initials
+):
+    s.resident.full_name, s.resident.preferred_name = full_name, preferred
+    s.resident.save()
+    mdt = request(s)
+    with_slots(s, mdt, 3)
+    text = client.get(link_for(mdt, s.fire)).text
+    shown = re.search(r"Resident's initials</dt>\s*<dd[^>]*>\s*([^<]*)<", text)
+    assert shown
+    assert shown.group(1).strip() == initials
+    if preferred:
+        assert preferred not in text
+
+
 def test_answering_through_the_link_records_one_answer_per_slot(client, s):
     mdt = request(s)
     first, second = with_slots(s, mdt, 3, 5)

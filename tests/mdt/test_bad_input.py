@@ -67,3 +67,45 @@ def test_a_submission_key_reused_for_another_request_keeps_what_was_typed(client
     assert again.status_code == 400
     assert "Something else entirely" in again.text
     assert "already sent once" in again.text
+
+
+def test_an_action_due_date_is_from_a_week_ago_to_two_years_ahead(client, s):
+    """01/01/0001 or 31/12/9999 is a clear message on the page and in the API; a date within
+    a week back to two years ahead is kept."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from mdt.models import MdtAction
+
+    mdt = request(s)
+    [slot] = with_slots(s, mdt, 3)
+    services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+    client.force_login(s.coordinator)
+    api = APIClient()
+    api.force_authenticate(s.coordinator)
+    today = timezone.localdate()
+    too_early, too_late = today - timedelta(days=8), today + timedelta(days=2 * 366)
+    for typed_date, iso in [
+        (f"{too_early:%d/%m/%Y}", too_early.isoformat()),
+        (f"{too_late:%d/%m/%Y}", too_late.isoformat()),
+        ("01/01/0001", "0001-01-01"),
+        ("31/12/9999", "9999-12-31"),
+    ]:
+        typed = {"what": "Ramp", "owner_organisation": s.housing.pk, "due_on": typed_date,
+                 "submission_key": str(uuid.uuid4())}  # fmt: skip
+        page = client.post(reverse("mdt:action_add", args=[mdt.pk]), typed)
+        assert page.status_code == 400, typed_date
+        assert "Give a due date from" in page.text, typed_date
+        assert typed_date in page.text  # what was typed is kept
+        body = {**typed, "mdt": mdt.pk, "due_on": iso, "submission_key": str(uuid.uuid4())}
+        answer = api.post("/api/v1/mdt-actions/", body, format="json")
+        assert answer.status_code == 400, iso
+        assert "Give a due date from" in str(answer.json()), iso
+    assert not MdtAction.objects.exists()
+    for due in (today - timedelta(days=7), today + timedelta(days=365 * 2 - 1)):
+        typed = {"what": "Ramp", "owner_organisation": s.housing.pk, "due_on": f"{due:%d/%m/%Y}",
+                 "submission_key": str(uuid.uuid4())}  # fmt: skip
+        assert client.post(reverse("mdt:action_add", args=[mdt.pk]), typed).status_code == 302
+    assert MdtAction.objects.count() == 2

@@ -31,7 +31,8 @@ def test_monthly_figures(s):
     request(s)  # not met yet
     mdt = met_after(s, 12, urgency="routine")
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
-                            discussion="", residents_voice="", decisions="")  # fmt: skip
+                            discussion="", residents_voice="", decisions="",
+                            now=mdt.requested_at + timedelta(hours=13))  # fmt: skip
     today = timezone.localdate()
     on_time = services.add_action(mdt=mdt, by=s.coordinator, what="a", owner_organisation=s.fire,
                                   owner_person=None, due_on=today)  # fmt: skip

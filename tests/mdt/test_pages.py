@@ -5,7 +5,7 @@ actions updated by their owners (no silent overwrite), close, reopen, minutes PD
 
 import subprocess
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mdt import services
 from mdt.models import Mdt, MdtAction, Response
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_the_resident_page_offers_request_an_mdt_to_those_who_may(client, s):
 
 def test_only_owners_get_links_to_actions(client, s):
     mdt = scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     mine = services.add_action(
@@ -178,12 +179,14 @@ def scheduled(s):
 
 def test_meeting_record_actions_close_reopen_and_minutes(client, s):
     earlier = scheduled(s)
+    meeting_started(earlier)
     services.record_meeting(mdt=earlier, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(mdt=earlier, by=s.coordinator, what="Fire risk assessment from before",
                         owner_organisation=s.fire, owner_person=None,
                         due_on=timezone.localdate() - timedelta(days=1))  # fmt: skip
     mdt = scheduled(s)
+    meeting_started(mdt)
     client.force_login(s.coordinator)
     url = reverse("mdt:meeting", args=[mdt.pk])
     page = client.get(url).text
@@ -247,6 +250,7 @@ def test_meeting_record_actions_close_reopen_and_minutes(client, s):
 def test_board_shows_each_status_with_countdown_hours_and_overdue(client, s):
     waiting = request(s)
     met = scheduled(s)
+    meeting_started(met)
     services.record_meeting(mdt=met, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(
@@ -271,6 +275,7 @@ def test_board_shows_each_status_with_countdown_hours_and_overdue(client, s):
 def test_home_panels(client, s):
     met = scheduled(s)
     request(s)
+    meeting_started(met)
     services.record_meeting(mdt=met, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     services.add_action(
@@ -289,3 +294,38 @@ def test_home_panels(client, s):
     client.force_login(s.coordinator)
     page = client.get("/").text
     assert "MDTs waiting" in page
+
+
+def next_clock_change(month: int) -> date:
+    """The next last Sunday of March (clocks go forward) or October (back), after today."""
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        last = date(year, month, 31)
+        sunday = last - timedelta(days=(last.weekday() + 1) % 7)
+        if sunday > today:
+            return sunday
+    raise AssertionError("unreachable")
+
+
+def test_a_time_the_clocks_skip_or_repeat_is_a_clear_message(client, s):
+    """01:30 does not exist when the clocks go forward and happens twice when they go back:
+    both are refused with a clear message, never a 500; 03:00 that day is an hour long."""
+    mdt = request(s)
+    client.force_login(s.coordinator)
+    url = reverse("mdt:propose", args=[mdt.pk])
+    spring, autumn = next_clock_change(3), next_clock_change(10)
+    for day, message in [
+        (spring, "That time does not exist on the day the clocks change; choose another"),
+        (autumn, "That time happens twice on the day the clocks change; choose another"),
+    ]:
+        typed = {"day": day.strftime("%d/%m/%Y"), "at": "01:30"}
+        response = client.post(url, typed)
+        assert response.status_code == 400, day
+        assert message in response.text, day
+        assert typed["day"] in response.text  # what was typed is kept
+    assert not mdt.slots.exists()
+    response = client.post(url, {"day": spring.strftime("%d/%m/%Y"), "at": "03:00"})
+    assert response.status_code == 302
+    [slot] = mdt.slots.all()
+    assert slot.ends_at - slot.starts_at == timedelta(hours=1)
+    assert f"{timezone.localtime(slot.starts_at):%H:%M}" == "03:00"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mdt import services
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 from thurrock_care import timeline
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ def test_the_timeline_shows_requested_met_and_closed(s):
     mdt = request(s)
     [slot] = with_slots(s, mdt, 3)
     services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+    meeting_started(mdt)
     services.record_meeting(
         mdt=mdt,
         by=s.coordinator,
@@ -59,6 +60,7 @@ def grow(s, n):
                                   answers=[services.Answer(slot=slot, answer="can")
                                            for slot in slots])  # fmt: skip
         services.confirm_slot(mdt=mdt, slot=slots[0], by=s.coordinator)
+        meeting_started(mdt)
         services.record_meeting(mdt=mdt, by=s.coordinator, attended=s.organisations,
                                 apologies=[], discussion="", residents_voice="",
                                 decisions="")  # fmt: skip

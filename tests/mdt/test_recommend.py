@@ -4,7 +4,7 @@ times, the most attendees; none → a clear message. Quick picks."""
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mdt.recommend import NO_SLOT, SlotView, quick_picks, recommend
+from mdt.recommend import NO_ANSWER, NO_SLOT, SlotView, quick_picks, recommend
 
 UK = ZoneInfo("Europe/London")
 T = datetime(2026, 11, 24, 10, 0, tzinfo=UK)
@@ -54,9 +54,19 @@ def test_unanswered_is_not_coming_and_sending_someone_counts():
     assert result.slot_id is None
 
 
-def test_no_required_organisation_means_earliest_slot():
-    result = recommend(slots=slots(5, 1), required=[], invited=[NHS], attends={})
-    assert result.slot_id == 2
+def test_no_required_organisation_means_earliest_slot_someone_can_make():
+    answers = {(NHS, 2): False, (NHS, 1): True, (FIRE, 1): True}
+    result = recommend(slots=slots(5, 1), required=[], invited=[NHS, FIRE], attends=answers)
+    assert result.slot_id == 1
+    assert result.message == "2 of 2 invited organisations can make it."
+
+
+def test_no_time_is_recommended_that_no_organisation_said_it_can_make():
+    for answers in ({}, {(NHS, 1): False, (NHS, 2): False}):
+        result = recommend(slots=slots(5, 1), required=[], invited=[NHS], attends=answers)
+        assert result.slot_id is None
+        assert result.message == NO_ANSWER
+        assert "No organisation has said it can make any of the proposed times" in result.message
 
 
 def test_quick_picks_are_working_day_mornings_and_afternoons_before_the_deadline():

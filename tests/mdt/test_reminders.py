@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mdt import notifications, services
 from mdt.models import Invitation, Mdt
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 from thurrock_care.notifications.delivery import UK
 from thurrock_care.notifications.models import Notification
 
@@ -77,6 +77,7 @@ def in_actions(s, due_on, owner_person=None):
     mdt = request(s)
     [slot] = with_slots(s, mdt, 3)
     services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     return services.add_action(mdt=mdt, by=s.coordinator, what="Damp survey",

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from mdt import services
 from mdt.models import Invitation, Mdt, MdtAction, Response
-from tests.mdt.factories import request, with_slots
+from tests.mdt.factories import meeting_started, request, with_slots
 from thurrock_care.audit.models import Event
 from thurrock_care.versions import EditConflict
 
@@ -217,6 +217,7 @@ def _scheduled(s):
 
 def test_record_actions_update_close_and_reopen(s):
     mdt = _scheduled(s)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing, s.fire],
                             apologies=[s.nhs], discussion="d", residents_voice="v",
                             decisions="Damp survey")  # fmt: skip
@@ -285,6 +286,7 @@ def test_every_write_records_exactly_one_audit_entry(s):
     one_entry(lambda: services.reschedule(mdt=mdt, slot=second, by=s.coordinator))
     one_entry(lambda: services.cancel_meeting(mdt=mdt, by=s.coordinator))
     one_entry(lambda: services.confirm_slot(mdt=mdt, slot=first, by=s.coordinator))
+    meeting_started(mdt)
     one_entry(
         lambda: services.record_meeting(
             mdt=mdt,
@@ -350,3 +352,177 @@ def test_an_organisation_nobody_here_works_for_gets_the_link_at_its_contact_addr
 
     path = email.body.split(settings.SITE_URL, 1)[1].split()[0]
     assert Client().get(path).status_code == 200
+
+
+def _closed_with_done_action(s):
+    mdt = _scheduled(s)
+    meeting_started(mdt)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[s.housing], apologies=[],
+                            discussion="d", residents_voice="v", decisions="x")  # fmt: skip
+    action = services.add_action(mdt=mdt, by=s.coordinator, what="Ramp",
+                                 owner_organisation=s.housing, owner_person=None,
+                                 due_on=timezone.localdate() + timedelta(days=3))  # fmt: skip
+    services.update_action(action=action, by=s.housing_partner, status="done", note="",
+                           version=1)  # fmt: skip
+    mdt.refresh_from_db()
+    services.close_mdt(mdt=mdt, by=s.coordinator, outcome="ok", version=mdt.version)
+    action.refresh_from_db()
+    return Mdt.objects.get(pk=mdt.pk), action
+
+
+def test_an_action_of_a_closed_mdt_cannot_be_changed(s, client):
+    """Neither its owner nor the coordinator can reopen (or otherwise change) an action once
+    its MDT is closed: by the service, the page or the API."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    mdt, action = _closed_with_done_action(s)
+    for who in (s.housing_partner, s.coordinator):
+        with pytest.raises(
+            ValidationError, match="is closed, so its actions can no longer be changed"
+        ):
+            services.update_action(action=action, by=who, status="open", note="",
+                                   version=action.version)  # fmt: skip
+    client.force_login(s.housing_partner)
+    typed = {"status": "open", "note": "reopened", "version": action.version}
+    page = client.post(reverse("mdt:action", args=[action.pk]), typed)
+    assert page.status_code == 400
+    assert "is closed, so its actions can no longer be changed" in page.text
+    assert "reopened" in page.text  # what was typed is kept
+    api = APIClient()
+    api.force_authenticate(s.housing_partner)
+    answer = api.patch(f"/api/v1/mdt-actions/{action.pk}/",
+                       {"status": "open", "version": action.version}, format="json")  # fmt: skip
+    assert answer.status_code == 400
+    assert "is closed, so its actions can no longer be changed" in str(answer.json())
+    action.refresh_from_db()
+    assert action.status == MdtAction.Status.DONE
+    assert action.version == 2
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_action_added_while_the_mdt_closes_is_refused(grays, coordinator):
+    """Two real transactions on PostgreSQL: one coordinator closes the MDT (holding its row
+    lock, not yet committed) while another adds an action. The add waits for the lock, then
+    sees the MDT closed and is refused: never a closed MDT with an open action."""
+    from django.db import transaction
+
+    from tests.mdt.factories import scene
+
+    s = scene(grays, coordinator)
+    mdt = _scheduled(s)
+    meeting_started(mdt)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="", residents_voice="", decisions="")  # fmt: skip
+    mdt.refresh_from_db()
+    closed, go = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def close():
+        try:
+            with transaction.atomic():
+                services.close_mdt(mdt=mdt, by=s.coordinator, outcome="done", version=mdt.version)
+                closed.set()
+                go.wait(10)
+        finally:
+            connection.close()
+
+    def add():
+        try:
+            results["add"] = services.add_action(
+                mdt=mdt, by=s.coordinator, what="Late action", owner_organisation=s.housing,
+                owner_person=None, due_on=timezone.localdate() + timedelta(days=2),
+            )  # fmt: skip
+        except ValidationError as error:
+            results["add"] = error
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    assert closed.wait(10)
+    adder = threading.Thread(target=add)
+    adder.start()
+    adder.join(1)  # without the lock it has long finished; with it, it waits for the close
+    go.set()
+    closer.join(30)
+    adder.join(30)
+    assert isinstance(results["add"], ValidationError)
+    assert "closed" in str(results["add"])
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.CLOSED
+    assert not MdtAction.objects.filter(mdt=mdt).exists()
+
+
+def test_a_past_time_or_one_a_required_organisation_cannot_make_is_not_confirmed(s, client):
+    """Refused with a clear message by the service, the page (400) and the API (400); moving
+    the meeting to such a time too."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from mdt.models import Slot
+
+    api = APIClient()
+    api.force_authenticate(s.coordinator)
+    client.force_login(s.coordinator)
+    mdt = request(s)
+    past, cannot, fine = with_slots(s, mdt, 3, 5, 7)
+    gone = timezone.now() - timedelta(days=2)
+    Slot.objects.filter(pk=past.pk).update(starts_at=gone, ends_at=gone + timedelta(hours=1))
+    past.refresh_from_db()
+    housing = Invitation.objects.get(mdt=mdt, organisation=s.housing)
+    services.answer_slots(invitation=housing, by=s.housing_partner,
+                          answers=[services.Answer(slot=cannot, answer="cannot")])  # fmt: skip
+    for slot, message in [
+        (past, "That time has passed; choose a time still to come"),
+        (cannot, "Thurrock Housing cannot make this time; propose more times or choose another"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+        page = client.post(reverse("mdt:confirm", args=[mdt.pk]), {"slot": slot.pk})
+        assert page.status_code == 400
+        assert message in page.text
+        answer = api.post(f"/api/v1/mdts/{mdt.pk}/confirm/", {"slot": slot.pk}, format="json")
+        assert answer.status_code == 400
+        assert message in str(answer.json())
+    mdt.refresh_from_db()
+    assert mdt.status == Mdt.Status.FINDING
+    assert mdt.confirmed_slot is None
+    services.confirm_slot(mdt=mdt, slot=fine, by=s.coordinator)
+    with pytest.raises(ValidationError, match="Thurrock Housing cannot make this time"):
+        services.reschedule(mdt=mdt, slot=cannot, by=s.coordinator)
+    with pytest.raises(ValidationError, match="That time has passed"):
+        services.reschedule(mdt=mdt, slot=past, by=s.coordinator)
+    mdt.refresh_from_db()
+    assert mdt.confirmed_slot == fine
+
+
+def test_the_meeting_is_recorded_only_once_it_has_begun(s, client):
+    """Before the confirmed time, recording is refused (service, page 400, API 400) and the
+    meeting can still be moved; from its start it is recorded."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from mdt.models import MeetingRecord
+
+    mdt = _scheduled(s)
+    message = "record it once it has begun"
+    with pytest.raises(ValidationError, match=message):
+        services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                                discussion="", residents_voice="", decisions="")  # fmt: skip
+    client.force_login(s.coordinator)
+    page = client.post(reverse("mdt:meeting", args=[mdt.pk]), {"discussion": "typed too early"})
+    assert page.status_code == 400
+    assert message in page.text
+    assert "typed too early" in page.text
+    api = APIClient()
+    api.force_authenticate(s.coordinator)
+    answer = api.post(f"/api/v1/mdts/{mdt.pk}/meeting/", {"discussion": "x"}, format="json")
+    assert answer.status_code == 400
+    assert message in str(answer.json())
+    assert not MeetingRecord.objects.exists()
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.SCHEDULED
+    meeting_started(mdt)
+    services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
+                            discussion="d", residents_voice="", decisions="")  # fmt: skip
+    assert Mdt.objects.get(pk=mdt.pk).status == Mdt.Status.ACTIONS

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mdt import services, tasks
 from mdt.models import Invitation, Mdt
-from tests.mdt.factories import request, scene, with_slots
+from tests.mdt.factories import meeting_started, request, scene, with_slots
 from thurrock_care.notifications.delivery import UK
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -63,6 +63,7 @@ def test_action_reminders_and_summary_once_and_not_after_done(worker_outbox, gra
     mdt = request(s)
     [slot] = with_slots(s, mdt, 3)
     services.confirm_slot(mdt=mdt, slot=slot, by=s.coordinator)
+    meeting_started(mdt)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
                             discussion="", residents_voice="", decisions="")  # fmt: skip
     due = services.add_action(mdt=mdt, by=s.coordinator, what="Damp survey",
