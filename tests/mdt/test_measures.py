@@ -57,7 +57,8 @@ def test_monthly_figures(s):
 def test_an_open_action_past_its_due_date_is_overdue(s):
     mdt = met_after(s, 10)
     services.record_meeting(mdt=mdt, by=s.coordinator, attended=[], apologies=[],
-                            discussion="", residents_voice="", decisions="")  # fmt: skip
+                            discussion="", residents_voice="", decisions="",
+                            now=mdt.requested_at + timedelta(hours=11))  # fmt: skip
     today = timezone.localdate()
     services.add_action(mdt=mdt, by=s.coordinator, what="a", owner_organisation=s.fire,
                         owner_person=None, due_on=today - timedelta(days=1))  # fmt: skip
