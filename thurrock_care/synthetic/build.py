@@ -21,9 +21,9 @@ def existing_data() -> tuple[int, int]:
     generated_users = User.objects.filter(email__endswith=GENERATED_DOMAIN)
     others = User.objects.exclude(email__endswith=GENERATED_DOMAIN).exclude(email=SYNTHETIC_USER)
     other_residents = Resident.objects.exclude(created_by__email=SYNTHETIC_USER)
-    generated = generated_users.count() + Resident.objects.filter(
-        created_by__email=SYNTHETIC_USER
-    ).count()
+    generated = (
+        generated_users.count() + Resident.objects.filter(created_by__email=SYNTHETIC_USER).count()
+    )
     return others.count() + other_residents.count(), generated
 
 

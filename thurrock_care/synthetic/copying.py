@@ -67,9 +67,11 @@ class Table:
 
 def _default(field: models.Field, now: datetime) -> Any:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return now.date() if isinstance(field, models.DateField) and not isinstance(
-            field, models.DateTimeField
-        ) else now
+        return (
+            now.date()
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+            else now
+        )
     if field.has_default():
         default = field.default
         if default is timezone.now:
@@ -101,17 +103,26 @@ def m2m_table(model: type[models.Model], name: str) -> tuple[str, str, str]:
 def write_pairs(model: type[models.Model], name: str, pairs: Iterable[tuple[int, int]]) -> int:
     """Rows of a many-to-many field's through table: (this side's id, the other's id)."""
     table, left, right = m2m_table(model, name)
-    count = 0
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({left}, {right}) FROM STDIN") as copy:
-            for count, pair in enumerate(pairs, start=1):
-                copy.write_row(pair)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        start = cursor.fetchone()[0]
+        count = 0
+        with cursor.cursor.copy(f"COPY {table} (id, {left}, {right}) FROM STDIN") as copy:
+            for count, (one, other) in enumerate(pairs, start=1):
+                copy.write_row((start + count - 1, one, other))
+    restart_ids(table)
+    return count
+
+
+def restart_ids(table: str) -> None:
+    """Make the table's next id the one after its largest (ids do not depend on what was
+    written and rolled back before: the same seed, the same ids)."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))",
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
             [table],
         )
-    return count
 
 
 def analyze(*models_: type[models.Model]) -> None:
@@ -132,4 +143,4 @@ def timed(report: Callable[[str], None], label: str) -> Callable[[Callable[[], i
     return run
 
 
-__all__ = ["Table", "analyze", "date", "m2m_table", "timed", "write_pairs"]
+__all__ = ["Table", "analyze", "date", "m2m_table", "restart_ids", "timed", "write_pairs"]

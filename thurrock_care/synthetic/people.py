@@ -9,11 +9,30 @@ from localities import synthetic as residents_synthetic
 from localities.management.commands.load_synthetic_residents import SYNTHETIC_USER
 from localities.models import Locality, Membership, Neighbourhood, Organisation, Resident
 from thurrock_care.accounts.models import Role, User
-from thurrock_care.synthetic.copying import Table, write_pairs
+from thurrock_care.synthetic.copying import Table, restart_ids, write_pairs
 from thurrock_care.synthetic.world import GENERATED_DOMAIN, Staff, World
 
-PLACES = """Grays Tilbury Chadwell Stanford Corringham Aveley South Ockendon Purfleet
-Stifford East Tilbury Orsett Horndon Bulphan Fobbing Linford Thurrock Lakeside""".split()
+PLACES = [
+    "Grays",
+    "Tilbury",
+    "Chadwell",
+    "Stanford",
+    "Corringham",
+    "Aveley",
+    "South",
+    "Ockendon",
+    "Purfleet",
+    "Stifford",
+    "East",
+    "Tilbury",
+    "Orsett",
+    "Horndon",
+    "Bulphan",
+    "Fobbing",
+    "Linford",
+    "Thurrock",
+    "Lakeside",
+]
 KIND_WORDS = {
     Organisation.Kind.ADULT_SOCIAL_CARE: "Adult Social Care",
     Organisation.Kind.COMMUNITY_HEALTH: "Community Health Team",
@@ -41,9 +60,16 @@ COORDINATORS_PER_LOCALITY = 2
 
 def author(world: World) -> int:
     """The account that adds the generated records (cannot sign in)."""
+    restart_ids(User._meta.db_table)
     user, _ = User.objects.get_or_create(
         email=SYNTHETIC_USER,
-        defaults={"full_name": "Synthetic data", "role": Role.ADMINISTRATOR, "is_active": False},
+        defaults={
+            "full_name": "Synthetic data",
+            "role": Role.ADMINISTRATOR,
+            "is_active": False,
+            "password": "!generated",  # unusable: it never signs in
+            "date_joined": world.now,
+        },
     )
     world.author_id = user.pk
     return user.pk
@@ -52,7 +78,9 @@ def author(world: World) -> int:
 def places(world: World) -> None:
     for locality in Locality.objects.order_by("pk"):
         world.localities[locality.pk] = list(
-            Neighbourhood.objects.filter(locality=locality).order_by("pk").values_list("pk", flat=True)
+            Neighbourhood.objects.filter(locality=locality)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
     if not world.localities:
         raise ValueError("there are no localities: run the migrations first")
@@ -80,8 +108,8 @@ def organisations(world: World) -> int:
     members = Table(Membership, ["locality_id", "organisation_id", "joined_on"], now=world.now)
     localities = list(world.localities)
     memberships = []
-    for org_id, (_, kind) in world.organisations.items():
-        if kind in Organisation.CORE_KINDS:
+    for org_id, (_, org_kind) in world.organisations.items():
+        if org_kind in Organisation.CORE_KINDS:
             where = localities
         else:
             where = sorted(rng.sample(localities, 1 if rng.random() < 0.8 else 2))
@@ -103,7 +131,7 @@ def staff(world: World) -> int:
         o for o, (_, k) in world.organisations.items() if k == Organisation.Kind.CARE_PROVIDER
     ] or other
     roles: list[str] = []
-    for locality in localities:
+    for _locality in localities:
         roles += [Role.COORDINATOR] * COORDINATORS_PER_LOCALITY
     rest = world.scale.staff - len(roles)
     for role, share in ROLE_SHARES:
@@ -119,7 +147,8 @@ def staff(world: World) -> int:
     rows = []
     pairs = []
     coordinator_places = iter([loc for loc in localities for _ in range(COORDINATORS_PER_LOCALITY)])
-    for n, role in enumerate(roles):
+    for n, role_name in enumerate(roles):
+        role = Role(role_name)
         user_id = first + n
         full_name = names.full_name()
         if role == Role.COORDINATOR:
@@ -152,14 +181,15 @@ def staff(world: World) -> int:
 
 
 def residents(world: World) -> int:
+    table = Resident._meta.db_table
+    restart_ids(table)
     count = residents_synthetic.load(
         world.scale.residents, seed=world.seed, created_by_id=world.author_id, now=world.now
     )
     locality_of = {n: loc for loc, ns in world.localities.items() for n in ns}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, neighbourhood_id FROM {Resident._meta.db_table} "
-            "WHERE created_by_id = %s ORDER BY id",
+            f"SELECT id, neighbourhood_id FROM {table} WHERE created_by_id = %s ORDER BY id",
             [world.author_id],
         )
         for resident_id, neighbourhood_id in cursor.fetchall():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from array import array
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from thurrock_care.accounts.models import Role
 from thurrock_care.synthetic.copying import Table, write_pairs
@@ -13,8 +14,12 @@ from thurrock_care.synthetic.world import World
 from wellbeing_teams.models import PersonSupported, Team, TeamMember, Visit
 
 VISIT_TIMES = [8 * 60, 12 * 60 + 30, 17 * 60, 20 * 60 + 30]  # minutes past midnight, UK
-HAPPENED = ["Helped with breakfast and a wash", "Went to the shop together",
-            "Medication prompt; all well", "Chatted about the grandchildren; made lunch"]  # fmt: skip
+HAPPENED = [
+    "Helped with breakfast and a wash",
+    "Went to the shop together",
+    "Medication prompt; all well",
+    "Chatted about the grandchildren; made lunch",
+]
 
 
 def teams(world: World) -> tuple[int, int]:
@@ -41,7 +46,7 @@ def teams(world: World) -> tuple[int, int]:
     count = table.write(rows, first_id=first)
     write_pairs(Team, "neighbourhoods", areas)
     member_table.write(members)
-    world.teams = [  # type: ignore[attr-defined]
+    world.teams = [
         (first + n, localities[n % len(localities)], [m[1] for m in members if m[0] == first + n])
         for n in range(world.scale.teams)
     ]
@@ -50,7 +55,7 @@ def teams(world: World) -> tuple[int, int]:
 
 def people_and_visits(world: World) -> tuple[int, int]:
     rng = world.rng("people_supported")
-    teams_ = world.teams  # type: ignore[attr-defined]
+    teams_ = world.teams
     people = Table(
         PersonSupported,
         ["resident_id", "team_id", "started_on", "ended_on", "hours_per_week", "created_by_id"],
@@ -68,8 +73,10 @@ def people_and_visits(world: World) -> tuple[int, int]:
             resident = rng.choice(world.residents[locality])
         taken.add(resident)
         current = rng.random() < 0.7
-        last = world.today + timedelta(days=7) if current else world.today - timedelta(
-            days=rng.randrange(30, 365 * 4)
+        last = (
+            world.today + timedelta(days=7)
+            if current
+            else world.today - timedelta(days=rng.randrange(30, 365 * 4))
         )
         visits = per_person + (1 if n < world.scale.visits % world.scale.people_supported else 0)
         a_day = rng.choice([1, 2, 2, 3, 4])
@@ -91,10 +98,28 @@ def visits_of(world: World, plans: list) -> int:
     rng = world.rng("visits")
     table = Table(
         Visit,
-        ["person_id", "resident_id", "team_id", "planned_start", "planned_on", "planned_minutes",
-         "status", "arrived_at", "arrived_by_id", "left_at", "left_by_id", "what_happened",
-         "missed_reason", "cancelled_by_id", "cancelled_reason", "recorded_at", "recorded_by_id",
-         "created_by_id", "created_at", "updated_at"],  # fmt: skip
+        [
+            "person_id",
+            "resident_id",
+            "team_id",
+            "planned_start",
+            "planned_on",
+            "planned_minutes",
+            "status",
+            "arrived_at",
+            "arrived_by_id",
+            "left_at",
+            "left_by_id",
+            "what_happened",
+            "missed_reason",
+            "cancelled_by_id",
+            "cancelled_reason",
+            "recorded_at",
+            "recorded_by_id",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+        ],
         now=world.now,
     )
     first = table.next_id()
@@ -110,10 +135,9 @@ def visits_of(world: World, plans: list) -> int:
                 minutes = rng.choice([30, 45, 60])
                 worker = workers[(k + person) % len(workers)] if workers else world.author_id
                 created = start - timedelta(days=7)
+                row: tuple[Any, ...]
                 if start > now:
-                    row = (
-                        "planned", None, None, None, None, "", "", None, "", None, None, created
-                    )
+                    row = ("planned", None, None, None, None, "", "", None, "", None, None, created)
                 else:
                     roll = rng.random()
                     if roll < 0.92:

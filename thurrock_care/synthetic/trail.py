@@ -41,8 +41,19 @@ def audit(world: World) -> int:
     rng = world.rng("audit")
     table = Table(
         Event,
-        ["at", "actor_id", "actor_name", "actor_organisation", "action", "resident_id",
-         "object_type", "object_id", "reason", "ip_address", "details"],  # fmt: skip
+        [
+            "at",
+            "actor_id",
+            "actor_name",
+            "actor_organisation",
+            "action",
+            "resident_id",
+            "object_type",
+            "object_id",
+            "reason",
+            "ip_address",
+            "details",
+        ],
         now=world.now,
     )
     actors = [s for s in world.staff if s.role != Role.MANAGER] or world.staff
@@ -76,8 +87,19 @@ def notifications(world: World) -> int:
     rng = world.rng("notifications")
     table = Table(
         Notification,
-        ["recipient_id", "kind", "subject", "body", "link", "dedupe_key", "created_at", "due_at",
-         "read_at", "email_due_at", "email_sent_at"],  # fmt: skip
+        [
+            "recipient_id",
+            "kind",
+            "subject",
+            "body",
+            "link",
+            "dedupe_key",
+            "created_at",
+            "due_at",
+            "read_at",
+            "email_due_at",
+            "email_sent_at",
+        ],
         now=world.now,
     )
     recipients = [s for s in world.staff if s.role != Role.MANAGER] or world.staff

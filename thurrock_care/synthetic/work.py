@@ -4,7 +4,7 @@ drop-in sessions, MDTs and their actions."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from introductions.holders import HOLDER_ROLES
 from introductions.models import Conversation, DropInSession, Introduction, IntroductionHolder
@@ -60,8 +60,18 @@ def drop_ins(world: World, work: Work) -> int:
     rng = world.rng("drop_ins")
     table = Table(
         DropInSession,
-        ["title", "kind", "locality_id", "venue", "starts_at", "ends_at", "headcount",
-         "started_at", "ended_at", "created_by_id"],  # fmt: skip
+        [
+            "title",
+            "kind",
+            "locality_id",
+            "venue",
+            "starts_at",
+            "ends_at",
+            "headcount",
+            "started_at",
+            "ended_at",
+            "created_by_id",
+        ],
         now=world.now,
     )
     first = table.next_id()
@@ -91,8 +101,18 @@ def introductions(world: World, work: Work) -> int:
     rng = world.rng("introductions")
     table = Table(
         Introduction,
-        ["resident_id", "source", "introduced_on", "holder_id", "status", "ended_reason",
-         "ended_on", "created_by_id", "created_at", "updated_at"],  # fmt: skip
+        [
+            "resident_id",
+            "source",
+            "introduced_on",
+            "holder_id",
+            "status",
+            "ended_reason",
+            "ended_on",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+        ],
         now=world.now,
     )
     holders = Table(
@@ -119,8 +139,11 @@ def introductions(world: World, work: Work) -> int:
             reason, ended_on = rng.choice(ENDED), last
         else:
             status = rng.choice(
-                [Introduction.Status.GETTING_TO_KNOW, Introduction.Status.WALKING_ALONGSIDE,
-                 Introduction.Status.STAYING_IN_TOUCH]  # fmt: skip
+                [
+                    Introduction.Status.GETTING_TO_KNOW,
+                    Introduction.Status.WALKING_ALONGSIDE,
+                    Introduction.Status.STAYING_IN_TOUCH,
+                ]
             )
             last, reason, ended_on = world.today, "", None
         created = world.moment(day, 9 * 60 + rng.randrange(8 * 60))
@@ -139,8 +162,18 @@ def conversations(world: World, work: Work) -> int:
     rng = world.rng("conversations")
     table = Table(
         Conversation,
-        ["resident_id", "held_at", "how_we_met", "what_matters", "venue", "strengths",
-         "next_steps", "sensitive", "held_by_id", "created_at"],  # fmt: skip
+        [
+            "resident_id",
+            "held_at",
+            "how_we_met",
+            "what_matters",
+            "venue",
+            "strengths",
+            "next_steps",
+            "sensitive",
+            "held_by_id",
+            "created_at",
+        ],
         now=world.now,
     )
     ways = [w for w in Conversation.HowWeMet.values if w != "drop_in"]
@@ -166,9 +199,24 @@ def mdts(world: World, work: Work) -> tuple[int, int]:
     rng = world.rng("mdts")
     table = Table(
         Mdt,
-        ["resident_id", "locality_id", "urgency", "concern", "residents_voice", "consent_given",
-         "lawful_basis", "status", "requested_by_id", "requested_at", "deadline", "calendar_uid",
-         "outcome", "closed_at", "closed_by_id", "updated_at"],  # fmt: skip
+        [
+            "resident_id",
+            "locality_id",
+            "urgency",
+            "concern",
+            "residents_voice",
+            "consent_given",
+            "lawful_basis",
+            "status",
+            "requested_by_id",
+            "requested_at",
+            "deadline",
+            "calendar_uid",
+            "outcome",
+            "closed_at",
+            "closed_by_id",
+            "updated_at",
+        ],
         now=world.now,
     )
     first = table.next_id()
@@ -176,7 +224,7 @@ def mdts(world: World, work: Work) -> tuple[int, int]:
     requesters = {loc: world.by_role(*HOLDER_ROLES, locality=loc) for loc in world.localities}
     localities = list(world.residents)
     rows = []
-    with_actions: list[tuple[int, int, object]] = []  # mdt, locality, requested_at
+    with_actions: list[tuple[int, int, datetime]] = []  # mdt, locality, requested_at
     for n in range(world.scale.mdts):
         locality = rng.choice(localities)
         resident = rng.choice(world.residents[locality])
@@ -206,21 +254,31 @@ def mdts(world: World, work: Work) -> tuple[int, int]:
     return count, actions(world, with_actions)
 
 
-def actions(world: World, mdts_: list[tuple[int, int, object]]) -> int:
+def actions(world: World, mdts_: list[tuple[int, int, datetime]]) -> int:
     if not mdts_:
         return 0
     rng = world.rng("mdt_actions")
     table = Table(
         MdtAction,
-        ["mdt_id", "what", "owner_organisation_id", "due_on", "status", "note", "created_by_id",
-         "created_at", "completed_at", "updated_at"],  # fmt: skip
+        [
+            "mdt_id",
+            "what",
+            "owner_organisation_id",
+            "due_on",
+            "status",
+            "note",
+            "created_by_id",
+            "created_at",
+            "completed_at",
+            "updated_at",
+        ],
         now=world.now,
     )
 
     def rows():
         for _ in range(world.scale.actions):
             mdt, locality, requested = mdts_[rng.randrange(len(mdts_))]
-            created = requested + timedelta(days=rng.randrange(3, 14))  # type: ignore[operator]
+            created = requested + timedelta(days=rng.randrange(3, 14))
             due = (created + timedelta(days=rng.randrange(7, 42))).date()
             status = rng.choices(["done", "open", "cannot"], weights=[80, 15, 5])[0]
             if (world.now - created).days > 60 and status == "open":

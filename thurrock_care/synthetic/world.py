@@ -37,6 +37,7 @@ class World:
     staff: list[Staff] = field(default_factory=list)
     residents: dict[int, list[int]] = field(default_factory=dict)  # locality: resident ids
     resident_ids: list[int] = field(default_factory=list)
+    teams: list[tuple[int, int, list[int]]] = field(default_factory=list)  # locality, workers
 
     @property
     def today(self) -> date:

@@ -26,16 +26,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, scale: str, seed: int, force: bool, **options: object) -> None:
         others, generated = existing_data()
-        if generated:
-            raise CommandError(
-                f"This database already holds generated data ({generated:,} records): "
-                "generate into a fresh database (drop it and run the migrations)."
-            )
         if others and not force:
             raise CommandError(
                 f"This database holds {others:,} staff accounts and residents that were not "
                 "generated. Generated data is for development and benchmark databases only; "
                 "pass --force to add it anyway."
+            )
+        if generated:
+            raise CommandError(
+                f"This database already holds generated data ({generated:,} records): "
+                "generate into a fresh database (drop it and run the migrations)."
             )
         self.stdout.write(f"Generating the {scale} scale with seed {seed}:")
         generate(scale=scale, seed=seed, report=self.stdout.write)
