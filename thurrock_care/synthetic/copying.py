@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -51,7 +52,7 @@ class Table:
         start = self.next_id() if first_id is None else first_id
         count = 0
         tail = self.tail
-        with connection.cursor() as cursor:
+        with indexes_rebuilt(self.table), connection.cursor() as cursor:
             sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 write_row = copy.write_row
@@ -103,7 +104,7 @@ def m2m_table(model: type[models.Model], name: str) -> tuple[str, str, str]:
 def write_pairs(model: type[models.Model], name: str, pairs: Iterable[tuple[int, int]]) -> int:
     """Rows of a many-to-many field's through table: (this side's id, the other's id)."""
     table, left, right = m2m_table(model, name)
-    with connection.cursor() as cursor:
+    with indexes_rebuilt(table), connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
         start = cursor.fetchone()[0]
         count = 0
@@ -112,6 +113,35 @@ def write_pairs(model: type[models.Model], name: str, pairs: Iterable[tuple[int,
                 copy.write_row((start + count - 1, one, other))
     restart_ids(table)
     return count
+
+
+@contextmanager
+def indexes_rebuilt(table: str) -> Iterator[None]:
+    """Drop the table's indexes that back no constraint while rows are written, and build
+    them again after: building an index from all its rows at once is many times faster than
+    keeping it up to date row by row (a trigram index of names above all). Unique indexes
+    are rebuilt too, so uniqueness is still checked; the primary key and unique constraints
+    stay in place throughout."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = %s
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c
+                WHERE c.conrelid = %s::regclass AND c.conname = i.indexname
+              )
+            ORDER BY i.indexname
+            """,
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
 
 
 def restart_ids(table: str) -> None:
@@ -144,3 +174,48 @@ def timed(report: Callable[[str], None], label: str) -> Callable[[Callable[[], i
 
 
 __all__ = ["Table", "analyze", "date", "m2m_table", "restart_ids", "timed", "write_pairs"]
+
+
+def can_defer_foreign_keys() -> bool:
+    """Only a superuser may switch off the foreign-key triggers for the load."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def orphans(model: type[models.Model]) -> list[str]:
+    """Foreign keys of the model's table (and its many-to-many tables) that point at no row:
+    one anti-join per key, instead of a lookup per row while loading. Empty when all hold."""
+    found = []
+    tables: list[tuple[str, list[tuple[str, str]]]] = []
+    keys = [
+        (f.column, f.related_model._meta.db_table)  # type: ignore[union-attr]
+        for f in model._meta.concrete_fields
+        if f.is_relation
+    ]
+    tables.append((model._meta.db_table, keys))
+    for m2m in model._meta.local_many_to_many:
+        through = m2m.remote_field.through  # type: ignore[union-attr]
+        if through._meta.auto_created:
+            tables.append(
+                (
+                    through._meta.db_table,
+                    [
+                        (f.column, f.related_model._meta.db_table)
+                        for f in through._meta.concrete_fields
+                        if f.is_relation
+                    ],
+                )
+            )
+    with connection.cursor() as cursor:
+        for table, columns in tables:
+            for column, target in columns:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {table} c WHERE c.{column} IS NOT NULL AND NOT "
+                    f"EXISTS (SELECT 1 FROM {target} p WHERE p.id = c.{column})"
+                )
+                missing = cursor.fetchone()[0]
+                if missing:
+                    found.append(f"{table}.{column}: {missing:,} rows point at no {target}")
+    return found

@@ -9,7 +9,7 @@ from localities import synthetic as residents_synthetic
 from localities.management.commands.load_synthetic_residents import SYNTHETIC_USER
 from localities.models import Locality, Membership, Neighbourhood, Organisation, Resident
 from thurrock_care.accounts.models import Role, User
-from thurrock_care.synthetic.copying import Table, restart_ids, write_pairs
+from thurrock_care.synthetic.copying import Table, indexes_rebuilt, restart_ids, write_pairs
 from thurrock_care.synthetic.world import GENERATED_DOMAIN, Staff, World
 
 PLACES = [
@@ -183,9 +183,10 @@ def staff(world: World) -> int:
 def residents(world: World) -> int:
     table = Resident._meta.db_table
     restart_ids(table)
-    count = residents_synthetic.load(
-        world.scale.residents, seed=world.seed, created_by_id=world.author_id, now=world.now
-    )
+    with indexes_rebuilt(table):
+        count = residents_synthetic.load(
+            world.scale.residents, seed=world.seed, created_by_id=world.author_id, now=world.now
+        )
     locality_of = {n: loc for loc, ns in world.localities.items() for n in ns}
     with connection.cursor() as cursor:
         cursor.execute(
