@@ -188,26 +188,19 @@ def orphans(model: type[models.Model]) -> list[str]:
     """Foreign keys of the model's table (and its many-to-many tables) that point at no row:
     one anti-join per key, instead of a lookup per row while loading. Empty when all hold."""
     found = []
-    tables: list[tuple[str, list[tuple[str, str]]]] = []
-    keys = [
-        (f.column, f.related_model._meta.db_table)  # type: ignore[union-attr]
-        for f in model._meta.concrete_fields
-        if f.is_relation
-    ]
-    tables.append((model._meta.db_table, keys))
+
+    def keys(of: Any) -> tuple[str, list[tuple[str, str]]]:
+        return of._meta.db_table, [
+            (f.column, f.related_model._meta.db_table)
+            for f in of._meta.concrete_fields
+            if f.is_relation
+        ]
+
+    tables = [keys(model)]
     for m2m in model._meta.local_many_to_many:
-        through = m2m.remote_field.through  # type: ignore[union-attr]
+        through: Any = m2m.remote_field.through
         if through._meta.auto_created:
-            tables.append(
-                (
-                    through._meta.db_table,
-                    [
-                        (f.column, f.related_model._meta.db_table)
-                        for f in through._meta.concrete_fields
-                        if f.is_relation
-                    ],
-                )
-            )
+            tables.append(keys(through))
     with connection.cursor() as cursor:
         for table, columns in tables:
             for column, target in columns:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from thurrock_care.synthetic import SCALES
 from thurrock_care.synthetic.build import existing_data, generate
@@ -19,12 +22,28 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=list(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=1, help="the same seed, the same rows")
         parser.add_argument(
+            "--now",
+            type=datetime.fromisoformat,
+            help="the moment the data ends at, e.g. 2026-11-24T10:00+00:00 (default: the start "
+            "of this hour); the same seed and moment make the same rows",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="add to a database that already holds records that were not generated",
         )
 
-    def handle(self, *args: object, scale: str, seed: int, force: bool, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        scale: str,
+        seed: int,
+        force: bool,
+        now: datetime | None,
+        **options: object,
+    ) -> None:
+        if now is not None and timezone.is_naive(now):
+            raise CommandError("--now needs a time zone, e.g. 2026-11-24T10:00+00:00")
         others, generated = existing_data()
         if others and not force:
             raise CommandError(
@@ -38,4 +57,4 @@ class Command(BaseCommand):
                 "generate into a fresh database (drop it and run the migrations)."
             )
         self.stdout.write(f"Generating the {scale} scale with seed {seed}:")
-        generate(scale=scale, seed=seed, report=self.stdout.write)
+        generate(scale=scale, seed=seed, now=now, report=self.stdout.write)
