@@ -4,11 +4,10 @@ point at them without reading them back), every column the model needs filled.""
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
@@ -153,27 +152,6 @@ def restart_ids(table: str) -> None:
             f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
             [table],
         )
-
-
-def analyze(*models_: type[models.Model]) -> None:
-    with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-
-
-def timed(report: Callable[[str], None], label: str) -> Callable[[Callable[[], int]], int]:
-    """Run a step, report its row count and time."""
-
-    def run(step: Callable[[], int]) -> int:
-        began = time.monotonic()
-        count = step()
-        report(f"{label:<28} {count:>10,} rows {time.monotonic() - began:8.1f} s")
-        return count
-
-    return run
-
-
-__all__ = ["Table", "analyze", "date", "m2m_table", "restart_ids", "timed", "write_pairs"]
 
 
 def can_defer_foreign_keys() -> bool:

@@ -224,7 +224,7 @@ def mdts(world: World, work: Work) -> tuple[int, int]:
     requesters = {loc: world.by_role(*HOLDER_ROLES, locality=loc) for loc in world.localities}
     localities = list(world.residents)
     rows = []
-    with_actions: list[tuple[int, int, datetime]] = []  # mdt, locality, requested_at
+    with_actions: list[tuple[int, int, datetime, int]] = []  # mdt, locality, when, by
     for n in range(world.scale.mdts):
         locality = rng.choice(localities)
         resident = rng.choice(world.residents[locality])
@@ -249,12 +249,12 @@ def mdts(world: World, work: Work) -> tuple[int, int]:
             closed, closed_by, closed or requested,
         ))  # fmt: skip
         if status != Mdt.Status.REQUESTED:
-            with_actions.append((first + n, locality, requested))
+            with_actions.append((first + n, locality, requested, requester))
     count = table.write(rows, first_id=first)
     return count, actions(world, with_actions)
 
 
-def actions(world: World, mdts_: list[tuple[int, int, datetime]]) -> int:
+def actions(world: World, mdts_: list[tuple[int, int, datetime, int]]) -> int:
     if not mdts_:
         return 0
     rng = world.rng("mdt_actions")
@@ -277,7 +277,7 @@ def actions(world: World, mdts_: list[tuple[int, int, datetime]]) -> int:
 
     def rows():
         for _ in range(world.scale.actions):
-            mdt, locality, requested = mdts_[rng.randrange(len(mdts_))]
+            mdt, locality, requested, requester = mdts_[rng.randrange(len(mdts_))]
             created = requested + timedelta(days=rng.randrange(3, 14))
             due = (created + timedelta(days=rng.randrange(7, 42))).date()
             status = rng.choices(["done", "open", "cannot"], weights=[80, 15, 5])[0]
@@ -287,7 +287,7 @@ def actions(world: World, mdts_: list[tuple[int, int, datetime]]) -> int:
             done_at = created + timedelta(days=rng.randrange(1, 30)) if status == "done" else None
             yield (
                 mdt, rng.choice(ACTIONS), rng.choice(world.org_localities[locality]), due,
-                status, note, world.author_id, created, done_at, done_at or created,
+                status, note, requester, created, done_at, done_at or created,
             )  # fmt: skip
 
     return table.write(rows())
