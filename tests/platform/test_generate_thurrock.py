@@ -217,3 +217,13 @@ def test_pages_work_on_generated_data_with_a_fixed_number_of_queries(generated, 
         assert team.name.encode() in page
         day_counts.append(queries)
     assert day_counts[0] == day_counts[1]
+
+
+def test_no_generated_row_points_at_nothing(generated):
+    from thurrock_care.synthetic.build import GENERATED
+    from thurrock_care.synthetic.copying import orphans
+
+    assert [problem for model in GENERATED for problem in orphans(model)] == []
+    # Every resident is in a neighbourhood of one of the four localities.
+    assert not Resident.objects.filter(neighbourhood__locality__isnull=True).exists()
+    assert Resident.objects.values("neighbourhood__locality").distinct().count() == 4
