@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from django.db import connection
@@ -109,12 +109,17 @@ def nhs_numbers(rng: random.Random) -> Iterator[str]:
 
 
 def rows(
-    count: int, *, seed: int, created_by_id: int, neighbourhoods: list[Neighbourhood]
+    count: int,
+    *,
+    seed: int,
+    created_by_id: int,
+    neighbourhoods: list[Neighbourhood],
+    now: datetime | None = None,
 ) -> Iterator[tuple]:
     rng = random.Random(seed)
     names = Names(rng)
     numbers = nhs_numbers(rng)
-    now = timezone.now()
+    now = now or timezone.now()
     oldest = date(1925, 1, 1)
     for _ in range(count):
         neighbourhood = rng.choice(neighbourhoods)
@@ -145,15 +150,18 @@ def rows(
         )
 
 
-def load(count: int, *, seed: int, created_by_id: int) -> int:
-    """Add `count` residents; returns how many were written. Statistics are refreshed after,
-    so that the planner knows the table's new size."""
+def load(count: int, *, seed: int, created_by_id: int, now: datetime | None = None) -> int:
+    """Add `count` residents (written at `now`, by default the present); returns how many
+    were written. Statistics are refreshed after, so that the planner knows the table's new
+    size."""
     table = Resident._meta.db_table
     # Read before the COPY starts: no other query can run on the connection during it.
     neighbourhoods = list(Neighbourhood.objects.select_related("locality").order_by("pk"))
     if not neighbourhoods:
         raise ValueError("there are no neighbourhoods: run the migrations first")
-    made = rows(count, seed=seed, created_by_id=created_by_id, neighbourhoods=neighbourhoods)
+    made = rows(
+        count, seed=seed, created_by_id=created_by_id, neighbourhoods=neighbourhoods, now=now
+    )
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in made:
