@@ -4,9 +4,11 @@ their outcomes, the team page. Every lookup goes through gates.py (404 for anyon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -222,24 +224,38 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def visit_missed(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _visit_outcome(
+        request, pk, MissedForm, services.mark_missed,
+        "The visit is marked missed.", "wellbeing_teams/visit_missed.html",
+    )  # fmt: skip
+
+
+def _visit_outcome(
+    request: AuthenticatedRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    service: Callable[..., object],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """A visit marked missed or cancelled: version-checked (a second person is told), with
+    what was typed kept."""
     visit = gates.recordable_visit(request, pk)
     data = request.POST.copy() if request.method == "POST" else None
-    form = MissedForm(data, initial={"version": visit.version})
+    form = form_class(data, initial={"version": visit.version})
     status = form_status(request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mark_missed(visit=visit, by=request.user, **form.cleaned_data)
+            service(visit=visit, by=request.user, **form.cleaned_data)
         except EditConflict as error:
             keep_typed_after_conflict(form, data, error)  # type: ignore[arg-type]
             status = CONFLICT_STATUS
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The visit is marked missed.")
+            messages.success(request, done)
             return redirect("wellbeing_teams:visit", pk=visit.pk)
-    return render(
-        request, "wellbeing_teams/visit_missed.html", {"visit": visit, "form": form}, status=status
-    )
+    return render(request, template, {"visit": visit, "form": form}, status=status)
 
 
 @login_required
@@ -521,24 +537,10 @@ def plan_visit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    visit = gates.recordable_visit(request, pk)
-    data = request.POST.copy() if request.method == "POST" else None
-    form = CancelForm(data, initial={"version": visit.version})
-    status = form_status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_visit(visit=visit, by=request.user, **form.cleaned_data)
-        except EditConflict as error:
-            keep_typed_after_conflict(form, data, error)  # type: ignore[arg-type]
-            status = CONFLICT_STATUS
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The visit is cancelled.")
-            return redirect("wellbeing_teams:visit", pk=visit.pk)
-    return render(
-        request, "wellbeing_teams/visit_cancel.html", {"visit": visit, "form": form}, status=status
-    )
+    return _visit_outcome(
+        request, pk, CancelForm, services.cancel_visit,
+        "The visit is cancelled.", "wellbeing_teams/visit_cancel.html",
+    )  # fmt: skip
 
 
 def _members(person: PersonSupported) -> QuerySet[User]:
