@@ -2,6 +2,8 @@
 watches its progress while a real worker builds it, and downloads the PDF and the CSV; axe
 finds nothing on the dashboard, the report pages or the case study pages."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -46,7 +48,22 @@ def test_a_manager_gets_the_scrutiny_report_and_the_figures(
     text = csv.value.path().read_text(encoding="utf-8-sig")
     assert '"Grays","Introductions to Local Area Coordination",6' in text
 
-    # The case study, approved for publication.
+    # The monthly digest, as a member reads it.
+
+    from localities.models import Locality
+    from thurrock_care.reports import digests
+
+    digest = digests.build_digest(locality=Locality.objects.get(slug="grays"),
+                                  month=timezone.localdate().replace(day=1))  # fmt: skip
+    page.goto(f"{live_server.url}/reports/digests/")
+    check_page(page, "reports-digests")
+    page.get_by_role("link", name=re.compile(f"^{digest.month:%B %Y}.*Grays")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Grays ILT:")
+    check_page(page, "reports-digest")
+
+    # Case studies: the list, and the one waiting, approved for publication.
+    page.goto(f"{live_server.url}/reports/case-studies/")
+    check_page(page, "reports-case-studies")
     page.goto(f"{live_server.url}/reports/case-studies/{study.pk}/")
     check_page(page, "reports-case-study")
     page.get_by_role("button", name="Approve for publication").click()
