@@ -178,6 +178,7 @@ def test_an_urgent_mdt_from_request_to_close(page: Page, live_server, personas, 
         expect(page.get_by_role("heading", name=re.compile("Your MDT actions"))).to_be_visible()
         check_page(page, f"mdt-home-{owner.pk}")
         page.get_by_role("link", name=what).click()
+        expect(page.get_by_label("Done", exact=True)).to_be_visible()  # the page has loaded
         check_page(page, f"mdt-action-{owner.pk}")
         page.get_by_label("Done", exact=True).check()
         page.get_by_label("Note").fill("Done this week.")
