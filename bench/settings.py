@@ -1,0 +1,8 @@
+"""Production settings plus the benchmark's two reference pages (bench/urls.py). Only the
+benchmark's server uses this module; the product never serves the references."""
+
+from thurrock_care.settings import *  # noqa: F403
+from thurrock_care.settings import TEMPLATES
+
+ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
