@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from introductions.models import Conversation, DropInSession, Introduction
 from localities.models import Locality, Resident
@@ -198,7 +199,7 @@ def pages(subjects: Subjects) -> list[KeyPage]:
             f"resident page ({TIMELINE_ENTRIES}-entry timeline)",
             "practitioner",
             reverse("residents:detail", args=[s.resident.pk]),
-            s.resident.full_name,
+            escape(s.resident.full_name),
         ),
         KeyPage(
             "logging a conversation (POST)",
@@ -212,32 +213,32 @@ def pages(subjects: Subjects) -> list[KeyPage]:
             "drop-in session",
             "practitioner",
             reverse("introductions:drop_in", args=[s.drop_in.pk]),
-            s.drop_in.title,
+            escape(s.drop_in.title),
         ),
-        KeyPage("MDT board", "coordinator", reverse("mdt:board"), "MDT"),
+        KeyPage("MDT board", "coordinator", reverse("mdt:board"), "MDT board:"),
         KeyPage(
             "MDT meeting page",
             "coordinator",
             reverse("mdt:meeting", args=[s.mdt.pk]),
-            "Who attended",
+            "Meeting record",
         ),
         KeyPage(
             "a team's day",
             "worker",
             f"{reverse('wellbeing_teams:team_day', args=[s.team_id])}?day={day}",
-            "Visits",
+            "The team's day",
         ),
         KeyPage(
             "a worker's day",
             "worker",
             f"{reverse('wellbeing_teams:my_day')}?day={day}",
-            "Visits",
+            "My visits",
         ),
         KeyPage(
             "locality page",
             "coordinator",
             reverse("localities:detail", args=[s.locality.slug]),
-            s.locality.name,
+            escape(s.locality.name),
         ),
         KeyPage("locality dashboard", "manager", reverse("reports:dashboard"), "Figures"),
         KeyPage("notifications", "practitioner", reverse("notifications:list"), "Notifications"),
