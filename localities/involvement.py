@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from localities.models import BreakGlassGrant, Consent
@@ -19,11 +19,12 @@ def named_in_current_consent(user: User) -> Q:
         return Q(pk__in=[])
     consents = Consent.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()),
+        resident_id=OuterRef("pk"),
         is_current=True,
         decision=Consent.Decision.GIVEN,
         organisations=user.organisation_id,
     )
-    return Q(pk__in=consents.values("resident_id"))
+    return Q(Exists(consents))
 
 
 def added_the_record(user: User) -> Q:
@@ -33,5 +34,7 @@ def added_the_record(user: User) -> Q:
 
 
 def holds_break_glass_grant(user: User) -> Q:
-    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
-    return Q(pk__in=grants.values("resident_id"))
+    grants = BreakGlassGrant.objects.filter(
+        resident_id=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+    )
+    return Q(Exists(grants))

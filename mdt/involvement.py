@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mdt.models import Invitation, MdtAction, MeetingRecord
@@ -27,20 +27,18 @@ def window() -> Q:
 
 def invited_to_their_mdt(user: User) -> Q:
     organisation_id = user.organisation_id
+    theirs = Q(mdt__resident_id=OuterRef("pk"))
     if organisation_id is None:
         owned = MdtAction.objects.filter(
-            window(), owner_person=user.pk, status=MdtAction.Status.OPEN
+            theirs, window(), owner_person=user.pk, status=MdtAction.Status.OPEN
         )
-        return Q(pk__in=owned.values("mdt__resident_id"))
-    invited = Invitation.objects.filter(window(), organisation=organisation_id)
-    attended = MeetingRecord.objects.filter(window(), attended=organisation_id)
+        return Q(Exists(owned))
+    invited = Invitation.objects.filter(theirs, window(), organisation=organisation_id)
+    attended = MeetingRecord.objects.filter(theirs, window(), attended=organisation_id)
     owned = MdtAction.objects.filter(
+        theirs,
         window(),
         Q(owner_organisation=organisation_id) | Q(owner_person=user.pk),
         status=MdtAction.Status.OPEN,
     )
-    return (
-        Q(pk__in=invited.values("mdt__resident_id"))
-        | Q(pk__in=attended.values("mdt__resident_id"))
-        | Q(pk__in=owned.values("mdt__resident_id"))
-    )
+    return Q(Exists(invited)) | Q(Exists(attended)) | Q(Exists(owned))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,7 +94,13 @@ class Mdt(models.Model):
 
     class Meta:
         verbose_name = "MDT"
-        indexes = [models.Index(fields=["locality", "status"])]
+        indexes = [
+            models.Index(fields=["locality", "status"]),
+            # The board's latest closed MDTs, read in order (mdt/queries.py board).
+            models.Index(
+                fields=["locality", "status", "-closed_at", "-id"], name="mdt_board_closed"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(consent_given=True) | ~Q(lawful_basis=""),
@@ -236,7 +242,10 @@ class ActionQuerySet(models.QuerySet["MdtAction"]):
         mine = Q(owner_person=user)
         if user.organisation_id is not None:
             mine |= Q(owner_organisation_id=user.organisation_id)
-        return self.visible_to(user).filter(mine | Q(mdt__in=Mdt.objects.coordinated_by(user)))
+        # EXISTS rather than IN: checked for the actions in hand, not by listing every MDT
+        # the user runs (the same rows either way: mdt_id is never null).
+        runs = Exists(Mdt.objects.coordinated_by(user).filter(pk=OuterRef("mdt_id")))
+        return self.visible_to(user).filter(mine | Q(runs))
 
     def open(self) -> ActionQuerySet:
         return self.filter(status=MdtAction.Status.OPEN)

@@ -197,7 +197,13 @@ def record_reviewers(locality_ids: list[int]) -> Q:
 
 
 def _locality_residents(user: User) -> Q:
-    return Q(neighbourhood__locality__in=user.localities.all())
+    """Residents of the user's localities. Written over the resident's own column (its
+    neighbourhood among those of the localities), not through a join to the neighbourhood:
+    the gate is then a filter on the resident row alone, which the planner can check for a
+    few residents by their primary key instead of listing every resident the user may see
+    (docs/performance.md)."""
+    neighbourhoods = user.localities.filter(neighbourhoods__isnull=False).values("neighbourhoods")
+    return Q(neighbourhood__in=neighbourhoods)
 
 
 def resident_filter(user: User) -> Q:

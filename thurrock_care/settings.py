@@ -116,13 +116,17 @@ FORM_RENDERER = "thurrock_care.forms.GovukFormRenderer"
 DATABASES = {"default": env_database()}
 # Resident search finds names by pg_trgm's index-backed similarity operators, which compare with
 # these session settings (localities/search.py NAME_SIMILARITY, WHOLE_NAME_SIMILARITY; a test
-# checks they agree).
+# checks they agree). JIT compilation is off: every page's queries read a few index entries,
+# and the need-to-know gate's many small subqueries make the planner's cost estimates large
+# enough to trigger a JIT compilation that takes seconds for a query that runs in
+# milliseconds (docs/performance.md).
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = " ".join(
     [
         _options.get("options", ""),
         "-c pg_trgm.word_similarity_threshold=0.3",
         "-c pg_trgm.similarity_threshold=0.5",
+        "-c jit=off",
     ]
 ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

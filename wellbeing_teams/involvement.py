@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from wellbeing_teams.models import PersonSupported, TeamMember, after_leaving_days
@@ -22,7 +22,7 @@ def on_their_teams_caseload(user: User) -> Q:
         return Q(pk__in=[])
     since = timezone.localdate() - timedelta(days=after_leaving_days())
     teams = TeamMember.objects.current().filter(user=user).values("team_id")
-    caseload = PersonSupported.objects.filter(team__in=teams).filter(
+    caseload = PersonSupported.objects.filter(resident_id=OuterRef("pk"), team__in=teams).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=since)
     )
-    return Q(pk__in=caseload.values("resident_id"))
+    return Q(Exists(caseload))

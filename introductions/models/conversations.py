@@ -102,7 +102,11 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-held_at", "-id"]
-        indexes = [models.Index(fields=["resident", "-held_at"], name="conversation_resident")]
+        indexes = [
+            models.Index(fields=["resident", "-held_at"], name="conversation_resident"),
+            # Lists of conversations newest first (the API's list) read a page in order.
+            models.Index(fields=["-held_at", "-id"], name="conversation_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Conversation with {self.resident_id}, {self.held_at:%d %b %Y}"

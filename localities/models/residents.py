@@ -150,6 +150,8 @@ class Resident(models.Model):
             models.Index(fields=["postcode"], name="resident_postcode"),
             models.Index(fields=["date_of_birth"], name="resident_date_of_birth"),
             models.Index(fields=["nhs_number"], name="resident_nhs_number"),
+            # Lists of residents in name order (the API's list) read a page in order.
+            models.Index(fields=["full_name", "id"], name="resident_name_order"),
         ]
 
     def __str__(self) -> str:
