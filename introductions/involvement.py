@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from introductions.models import Introduction
 
@@ -17,3 +17,8 @@ def holds_their_introduction(user: User) -> Q:
     """The LAC holding a resident's open introduction sees them, wherever they work."""
     held = Introduction.objects.open().filter(holder=user)
     return Q(pk__in=held.values("resident_id"))
+
+
+def holds_their_introduction_pairs(user: str, resident: str) -> Q:
+    held = Introduction.objects.open().filter(holder=OuterRef(user), resident=OuterRef(resident))
+    return Q(Exists(held))

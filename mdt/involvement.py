@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mdt.models import Invitation, MdtAction, MeetingRecord
@@ -44,3 +44,17 @@ def invited_to_their_mdt(user: User) -> Q:
         | Q(pk__in=attended.values("mdt__resident_id"))
         | Q(pk__in=owned.values("mdt__resident_id"))
     )
+
+
+def invited_to_their_mdt_pairs(user: str, resident: str) -> Q:
+    theirs = Q(mdt__resident=OuterRef(resident))
+    organisation = OuterRef(f"{user}__organisation")  # none: never equal, as above
+    invited = Invitation.objects.filter(theirs, window(), organisation=organisation)
+    attended = MeetingRecord.objects.filter(theirs, window(), attended=organisation)
+    owned = MdtAction.objects.filter(
+        theirs,
+        window(),
+        Q(owner_organisation=organisation) | Q(owner_person=OuterRef(user)),
+        status=MdtAction.Status.OPEN,
+    )
+    return Q(Exists(invited)) | Q(Exists(attended)) | Q(Exists(owned))

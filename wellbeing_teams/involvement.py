@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from wellbeing_teams.models import PersonSupported, TeamMember, after_leaving_days
@@ -26,3 +26,14 @@ def on_their_teams_caseload(user: User) -> Q:
         Q(ended_on__isnull=True) | Q(ended_on__gte=since)
     )
     return Q(pk__in=caseload.values("resident_id"))
+
+
+def on_their_teams_caseload_pairs(user: str, resident: str) -> Q:
+    since = timezone.localdate() - timedelta(days=after_leaving_days())
+    teams = TeamMember.objects.current().filter(user=OuterRef(OuterRef(user))).values("team_id")
+    caseload = PersonSupported.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=since),
+        team__in=teams,
+        resident=OuterRef(resident),
+    )
+    return Q(**{f"{user}__is_active": True}) & Q(Exists(caseload))
