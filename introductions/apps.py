@@ -17,7 +17,10 @@ class IntroductionsConfig(AppConfig):
         from introductions import timeline as entries
         from thurrock_care import access, notifications, panels, resident_actions, timeline
 
-        access.register_involvement(involvement.holds_their_introduction)
+        access.register_involvement(
+            involvement.holds_their_introduction,
+            pairs=involvement.holds_their_introduction_pairs,
+        )
         for kind in kinds.KINDS:
             notifications.register_kind(kind)
 

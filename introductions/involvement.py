@@ -17,3 +17,8 @@ def holds_their_introduction(user: User) -> Q:
     """The LAC holding a resident's open introduction sees them, wherever they work."""
     held = Introduction.objects.open().filter(resident_id=OuterRef("pk"), holder=user)
     return Q(Exists(held))
+
+
+def holds_their_introduction_pairs(user: str, resident: str) -> Q:
+    held = Introduction.objects.open().filter(holder=OuterRef(user), resident=OuterRef(resident))
+    return Q(Exists(held))

@@ -14,9 +14,15 @@ class LocalitiesConfig(AppConfig):
         from localities import timeline as entries
         from thurrock_care import access, notifications, panels, timeline
 
-        access.register_involvement(involvement.named_in_current_consent)
-        access.register_involvement(involvement.added_the_record)
-        access.register_involvement(involvement.holds_break_glass_grant)
+        access.register_involvement(
+            involvement.named_in_current_consent, pairs=involvement.named_in_current_consent_pairs
+        )
+        access.register_involvement(
+            involvement.added_the_record, pairs=involvement.added_the_record_pairs
+        )
+        access.register_involvement(
+            involvement.holds_break_glass_grant, pairs=involvement.holds_break_glass_grant_pairs
+        )
         for kind in kinds.KINDS:
             notifications.register_kind(kind)
 

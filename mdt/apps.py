@@ -25,7 +25,9 @@ class MdtConfig(AppConfig):
             timeline,
         )
 
-        access.register_involvement(involvement.invited_to_their_mdt)
+        access.register_involvement(
+            involvement.invited_to_their_mdt, pairs=involvement.invited_to_their_mdt_pairs
+        )
         health.register_warning(working_days.health_warning)
         for kind in kinds.KINDS:
             notifications.register_kind(kind)

@@ -42,3 +42,17 @@ def invited_to_their_mdt(user: User) -> Q:
         status=MdtAction.Status.OPEN,
     )
     return Q(Exists(invited)) | Q(Exists(attended)) | Q(Exists(owned))
+
+
+def invited_to_their_mdt_pairs(user: str, resident: str) -> Q:
+    theirs = Q(mdt__resident=OuterRef(resident))
+    organisation = OuterRef(f"{user}__organisation")  # none: never equal, as above
+    invited = Invitation.objects.filter(theirs, window(), organisation=organisation)
+    attended = MeetingRecord.objects.filter(theirs, window(), attended=organisation)
+    owned = MdtAction.objects.filter(
+        theirs,
+        window(),
+        Q(owner_organisation=organisation) | Q(owner_person=OuterRef(user)),
+        status=MdtAction.Status.OPEN,
+    )
+    return Q(Exists(invited)) | Q(Exists(attended)) | Q(Exists(owned))

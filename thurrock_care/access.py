@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from thurrock_care.accounts.models import Role
 
@@ -36,8 +36,12 @@ if TYPE_CHECKING:
     from thurrock_care.accounts.models import User
 
 Rule = Callable[["User"], Q]
+# The same rule over rows that name a user and a resident (a follow-up's owner and resident):
+# given the paths to each on the row, a Q true where that user is involved with that resident.
+PairRule = Callable[[str, str], Q]
 
 _involvement_rules: list[Rule] = []
+_involvement_pairs: list[PairRule] = []
 
 # Roles that may read fields marked sensitive (key safety information): those who work with
 # the resident face to face. Partners and break-glass readers see that there is a note, not it.
@@ -52,10 +56,13 @@ ASSET_EDITOR_ROLES = frozenset(
 LEARNING_ROLES = frozenset({Role.COORDINATOR, Role.PRACTITIONER})
 
 
-def register_involvement(rule: Rule) -> Rule:
-    """Add a way of being involved with a resident (call from an app's AppConfig.ready)."""
+def register_involvement(rule: Rule, *, pairs: PairRule) -> Rule:
+    """Add a way of being involved with a resident (call from an app's AppConfig.ready): the
+    rule for one user, and the same rule over rows naming a user and a resident (written
+    beside it; resident_pairs_filter uses it)."""
     if rule not in _involvement_rules:
         _involvement_rules.append(rule)
+        _involvement_pairs.append(pairs)
     return rule
 
 
@@ -218,6 +225,37 @@ def resident_filter(user: User) -> Q:
     for rule in _involvement_rules:
         allowed |= rule(user)
     return allowed
+
+
+def resident_pairs_filter(*, user: str, resident: str) -> Q:
+    """Over rows that name a user and a resident (paths on the row: a follow-up's "owner" and
+    "resident"), those where the user sees the resident: what `Resident.objects.visible_to(
+    user)` means (resident_filter, merged records left out), written over the rows' own
+    columns so that a whole list is checked in one query rather than one query per row.
+    tests/residents/test_access_pairs.py holds the two to the same answers."""
+    from localities.models import Organisation, Resident
+    from thurrock_care.accounts.models import User
+
+    def their(**lookups: object) -> Q:
+        return Q(**{f"{user}__{path}": value for path, value in lookups.items()})
+
+    works_in_locality = Exists(
+        User.localities.through.objects.filter(
+            user=OuterRef(user), locality=OuterRef(f"{resident}__neighbourhood__locality")
+        )
+    )
+    sees_locality = their(role=Role.COORDINATOR) | their(
+        role=Role.PRACTITIONER, organisation__kind__in=Organisation.CORE_KINDS
+    )
+    allowed = their(role=Role.ADMINISTRATOR) | (sees_locality & Q(works_in_locality))
+    for rule in _involvement_pairs:
+        allowed |= rule(user, resident)
+    return (
+        their(is_active=True)
+        & ~their(role=Role.MANAGER)
+        & allowed
+        & ~Q(**{f"{resident}__status": Resident.Status.MERGED})
+    )
 
 
 def resident_change_filter(user: User) -> Q:

@@ -18,7 +18,9 @@ class WellbeingTeamsConfig(AppConfig):
         from wellbeing_teams import panels as home
         from wellbeing_teams import timeline as entries
 
-        access.register_involvement(involvement.on_their_teams_caseload)
+        access.register_involvement(
+            involvement.on_their_teams_caseload, pairs=involvement.on_their_teams_caseload_pairs
+        )
         for kind in kinds.KINDS:
             notifications.register_kind(kind)
         timeline.register_provider(

@@ -26,3 +26,14 @@ def on_their_teams_caseload(user: User) -> Q:
         Q(ended_on__isnull=True) | Q(ended_on__gte=since)
     )
     return Q(Exists(caseload))
+
+
+def on_their_teams_caseload_pairs(user: str, resident: str) -> Q:
+    since = timezone.localdate() - timedelta(days=after_leaving_days())
+    teams = TeamMember.objects.current().filter(user=OuterRef(OuterRef(user))).values("team_id")
+    caseload = PersonSupported.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=since),
+        team__in=teams,
+        resident=OuterRef(resident),
+    )
+    return Q(**{f"{user}__is_active": True}) & Q(Exists(caseload))

@@ -411,6 +411,10 @@ class Visit(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "planned_on"], name="visit_team_day"),
+            # The team's figures: visits planned (punctuality) and arrived at (direct
+            # contact, continuity) in a period.
+            models.Index(fields=["team", "planned_start"], name="visit_team_planned"),
+            models.Index(fields=["team", "arrived_at"], name="visit_team_arrived"),
             models.Index(fields=["resident", "planned_start"], name="visit_resident"),
             models.Index(fields=["status", "planned_start"], name="visit_status_start"),
         ]

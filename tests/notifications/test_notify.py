@@ -142,3 +142,47 @@ def test_registering_another_kind_under_a_name_in_use_is_refused(kinds):
     notifications.register_kind(kinds["reminder"])  # the same again is fine
     with pytest.raises(ValueError, match="already called 'test_reminder'"):
         notifications.register_kind(notifications.Kind(name="test_reminder", label="Other"))
+
+
+@pytest.mark.django_db
+def test_notify_many_keeps_notify_s_guarantees_in_two_queries(
+    coordinator, kinds, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Each recipient's own choice of e-mail, a key already used skipped (and not returned), a
+    key asked for twice made once; the e-mails enqueued together once it commits."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet = make_persona(Role.COORDINATOR, None)
+    services.set_email_preferences(user=quiet, email=[])
+    first = send(coordinator, dedupe_key="used:1")
+    notices = [
+        services.Notice(recipient=who, subject=f"N{i}", body="b", dedupe_key=f"many:{i}")
+        for i, who in enumerate([coordinator, quiet, coordinator])
+    ]
+    notices += [services.Notice(recipient=coordinator, subject="Again", body="b",
+                                dedupe_key="used:1")] * 2  # fmt: skip
+    past_noon = uk(2025, 1, 15, 12, 0)  # due already: e-mailed at once
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        made = services.notify_many(kind="test_reminder", notices=notices, due_at=past_noon)
+    assert [n.subject for n in made] == ["N0", "N1", "N2"]
+    assert [n.email_due_at for n in made] == [past_noon, None, past_noon]
+    assert Notification.objects.get(dedupe_key="used:1").subject == first.subject
+    assert [n.pk for n in made] == list(
+        Notification.objects.filter(dedupe_key__startswith="many:").order_by("pk").values_list(
+            "pk", flat=True)
+    )  # fmt: skip
+    assert len([q for q in queries if "SAVEPOINT" not in q["sql"]]) == 2
+    assert len(callbacks) == 1
+    assert sorted(m.subject for m in mailoutbox) == ["N0", "N2"]  # not the quiet one
+    late = services.notify_many(
+        kind="test_reminder",
+        notices=[
+            services.Notice(recipient=coordinator, subject="Late", body="b", dedupe_key="late:1")
+        ],
+        due_at=LATE,
+    )
+    assert late[0].email_due_at == NEXT_MORNING  # quiet hours

@@ -263,3 +263,28 @@ def test_wellbeing_team_figures_per_locality(grays, settings):
     assert (gp.before_months, gp.after_months) == (24.0, 5.1)
     assert rows["borough"].values["wt_direct_contact"].shown() == "60%"
     assert rows["tilbury-chadwell"].values["wt_direct_contact"].shown() == "no data"
+
+
+def test_a_locality_s_figures_alone_are_its_figures_among_all(october, grays):
+    """The digest asks for one locality's figures without the borough's (borough=False: the
+    other localities' Wellbeing Teams are not counted at all): they are exactly what the
+    borough-wide call gives for that locality."""
+    from datetime import date as day
+
+    from tests.wellbeing_teams.factories import PersonSupportedFactory, TeamFactory, VisitFactory
+    from wellbeing_teams.models import HealthEvent
+
+    tilbury = Locality.objects.get(slug="tilbury-chadwell")
+    for locality, hour in ((grays, 10), (tilbury, 12), (tilbury, 14)):
+        person = PersonSupportedFactory(team=TeamFactory(locality=locality),
+                                        started_on=day(2026, 7, 1))  # fmt: skip
+        worker = UserFactory()
+        planned = at(day(2026, 10, 10), hour)
+        VisitFactory(person=person, workers=[worker], planned_start=planned,
+                     arrived_at=planned, left_at=planned.replace(minute=45))  # fmt: skip
+        HealthEvent.objects.create(resident=person.resident, kind="gp_appointment",
+                                   occurred_on=day(2026, 5, 1), recorded_by=worker)  # fmt: skip
+    every = by_place(metrics.figures(OCTOBER))
+    for place in (grays, tilbury):
+        assert metrics.figures(OCTOBER, [place], borough=False) == [every[place.slug]]
+    assert every["tilbury-chadwell"] != every["grays"]

@@ -6,12 +6,13 @@ the audit trail (the change that caused a notification, a break-glass say, has i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -27,10 +28,19 @@ SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length or 200
 
 def wants_email(user: User, kind: notifications.Kind) -> bool:
     """Their choice for this kind, or the kind's default; never for a switched-off account."""
-    if not (user.is_active and user.email):
-        return False
-    chosen = Preference.objects.filter(user=user, kind=kind.name).values_list("email", flat=True)
-    return next(iter(chosen), kind.email_by_default)
+    return user.pk in wanting_email([user], kind)
+
+
+def wanting_email(users: Iterable[User], kind: notifications.Kind) -> set[int]:
+    """The ids of those of `users` who want e-mail for this kind (their choice, or the kind's
+    default; never a switched-off account or one without an address). One query."""
+    reachable = {user.pk for user in users if user.is_active and user.email}
+    if not reachable:
+        return set()
+    chosen = dict(
+        Preference.objects.filter(user__in=reachable, kind=kind.name).values_list("user", "email")
+    )
+    return {pk for pk in reachable if chosen.get(pk, kind.email_by_default)}
 
 
 def emailed_kinds(user: User) -> list[str]:
@@ -41,6 +51,17 @@ def emailed_kinds(user: User) -> list[str]:
         for kind in notifications.kinds()
         if kind.reaches(user) and chosen.get(kind.name, kind.email_by_default)
     ]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to send with notify_many (the fields of notify())."""
+
+    recipient: User
+    subject: str
+    body: str
+    dedupe_key: str
+    link: str = ""
 
 
 @transaction.atomic
@@ -62,32 +83,81 @@ def notify(
     a task is enqueued once this transaction commits if it is due now; the sweeper enqueues it
     later otherwise. `link` is a path in the product (/residents/…). Put no resident's name in
     the subject or body: the e-mail may be read in a shared mailbox."""
+    notice = Notice(recipient=recipient, subject=subject, body=body, dedupe_key=dedupe_key,
+                    link=link)  # fmt: skip
+    created = notify_many(kind=kind, notices=[notice], due_at=due_at)
+    return created[0] if created else Notification.objects.get(dedupe_key=dedupe_key)
+
+
+@transaction.atomic
+def notify_many(
+    *, kind: str, notices: Sequence[Notice], due_at: datetime | None = None
+) -> list[Notification]:
+    """notify() for many notifications of one kind at once, with the same guarantees (once per
+    de-duplication key, however concurrently; e-mail as each recipient chose, after quiet
+    hours unless urgent), in a fixed number of queries however many there are: one for the
+    recipients' choices of e-mail, one INSERT … ON CONFLICT (dedupe_key) DO NOTHING, and one
+    task enqueued per EMAIL_CHUNK e-mails due now, once this transaction commits. Returns the
+    notifications made now, in the order asked for (none for a key already used)."""
     registered = notifications.get_kind(kind)
-    if link and (not link.startswith("/") or link.startswith("//")):
-        raise ValueError(f"A notification links to a path in Thurrock Care, not {link!r}.")
+    for notice in notices:
+        link = notice.link
+        if link and (not link.startswith("/") or link.startswith("//")):
+            raise ValueError(f"A notification links to a path in Thurrock Care, not {link!r}.")
     now = timezone.now()
     due_at = due_at or now
-    email_at = None
-    if wants_email(recipient, registered):
-        email_at = delivery.email_due_at(due_at=due_at, urgent=registered.urgent)
-    send_now = email_at is not None and email_at <= now
-    notification, created = Notification.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "recipient": recipient,
-            "kind": registered.name,
-            "subject": Truncator(" ".join(subject.split())).chars(SUBJECT_LENGTH),
-            "body": body.strip(),
-            "link": link,
-            "created_at": now,
-            "due_at": due_at,
-            "email_due_at": email_at,
-            "email_queued_at": now if send_now else None,
-        },
-    )
-    if created and send_now:
-        tasks.send_email.delay_on_commit(notification_id=notification.pk)
-    return notification
+    email_at = delivery.email_due_at(due_at=due_at, urgent=registered.urgent)
+    send_now = email_at <= now
+    emailed = wanting_email({n.recipient.pk: n.recipient for n in notices}.values(), registered)
+    made: dict[str, Notification] = {}
+    for notice in notices:
+        wanted = notice.recipient.pk in emailed
+        made.setdefault(notice.dedupe_key, Notification(
+            recipient=notice.recipient,
+            kind=registered.name,
+            subject=Truncator(" ".join(notice.subject.split())).chars(SUBJECT_LENGTH),
+            body=notice.body.strip(),
+            link=notice.link,
+            dedupe_key=notice.dedupe_key,
+            created_at=now,
+            due_at=due_at,
+            email_due_at=email_at if wanted else None,
+            email_queued_at=now if wanted and send_now else None,
+        ))  # fmt: skip
+    created = _insert_new(list(made.values()))
+    queued = [n.pk for n in created if n.email_queued_at is not None]
+    if queued:
+        transaction.on_commit(lambda: tasks.enqueue_emails(queued))
+    return created
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """INSERT the rows whose de-duplication key is new (a row with the key committed, or being
+    committed by another transaction, wins: PostgreSQL waits for it and skips ours); the rows
+    inserted, with their ids."""
+    if not rows:
+        return []
+    meta, quote = Notification._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    key = quote(meta.get_field("dedupe_key").column)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([one] * len(rows))} "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote(meta.pk.column)}, {key}"
+    )  # only the model's own names in it; every value is a parameter
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows
+              for f in fields]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {dedupe_key: pk for pk, dedupe_key in cursor.fetchall()}
+    created = []
+    for row in rows:
+        if row.dedupe_key in ids:
+            row.pk = ids[row.dedupe_key]
+            row._state.adding, row._state.db = False, connection.alias
+            created.append(row)
+    return created
 
 
 @transaction.atomic

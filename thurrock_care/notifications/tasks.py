@@ -1,6 +1,8 @@
 """Sending notification e-mails, and the sweeper that picks up those no task is looking after
 (see delivery.py for how each is sent exactly once in effect)."""
 
+from collections.abc import Sequence
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -34,3 +36,37 @@ def sweep() -> int:
     for notification_id in lost:
         send_email.delay(notification_id=notification_id)
     return len(lost)
+
+
+# E-mails enqueued together by notify_many: one task for each so many (publishing a task costs
+# a few milliseconds; ten thousand reminders would spend most of their time enqueueing).
+EMAIL_CHUNK = 50
+
+
+def enqueue_emails(notification_ids: Sequence[int]) -> None:
+    """Enqueue the e-mails of these notifications, EMAIL_CHUNK to a task."""
+    for start in range(0, len(notification_ids), EMAIL_CHUNK):
+        chunk = list(notification_ids[start : start + EMAIL_CHUNK])
+        if len(chunk) == 1:
+            send_email.delay(notification_id=chunk[0])
+        else:
+            send_emails.delay(notification_ids=chunk)
+
+
+@shared_task(bind=True)
+def send_emails(self, *, notification_ids: list[int]) -> int:
+    """Several notifications' e-mails, one after another, each as send_email sends it (its
+    claim makes a second delivery of this task send nothing twice). One that fails for now is
+    handed to send_email, which tries it again with back-off. Returns how many were sent."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += delivery.deliver_email(
+                notification_id=notification_id, worker=self.request.hostname or "eager"
+            )
+        except TransientError:
+            send_email.apply_async(
+                kwargs={"notification_id": notification_id},
+                countdown=settings.NOTIFICATIONS_RETRY_BACKOFF,
+            )
+    return sent

@@ -42,8 +42,8 @@ def what_changed(locality: Locality, period: Period) -> dict[str, list[str]]:
 
 def contents(locality: Locality, month: date) -> dict[str, Any]:
     period = Period.month(month)
-    [now, _] = metrics.figures(period, [locality])
-    [before, _] = metrics.figures(period.previous(), [locality])
+    [now] = metrics.figures(period, [locality], borough=False)
+    [before] = metrics.figures(period.previous(), [locality], borough=False)
     return {
         "period": period,
         "figures": queries.measures(now, before),

@@ -268,24 +268,31 @@ class HealthRate:
 
 
 def wellbeing_team_values(
-    period: Period,
+    period: Period, only: list[int] | None = None
 ) -> tuple[dict[int | None, dict[str, Count | Mean]], dict[int | None, list[HealthRate]]]:
     """Wellbeing Teams' figures (wellbeing_teams/figures.py, team by team) summed per
     locality id and for the borough (None): direct-contact share and punctuality in the
     period, missed visits, continuity in the 28 days to its end, outcome progress, and health
-    events per person-month before and after joining a team."""
+    events per person-month before and after joining a team. `only` (locality ids): those
+    localities' teams alone, and no borough."""
     window = wt_figures.Period(period.label, period.start, period.end + timedelta(days=1))
     end = min(period.end, timezone.localdate())
     at_end = timezone.make_aware(datetime.combine(end, time(23, 59)))
     sums: dict[int | None, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     seen: dict[int | None, list[int]] = defaultdict(list)
     people: dict[int | None, list[PersonSupported]] = defaultdict(list)
-    for team in Team.objects.order_by("pk"):
+    teams = Team.objects.order_by("pk")
+    supported = PersonSupported.objects.filter(started_on__lte=end)
+    keys: tuple[None, ...] = (None,)
+    if only is not None:
+        teams, keys = teams.filter(locality__in=only), ()
+        supported = supported.filter(team__locality__in=only)
+    for team in teams:
         contact = wt_figures.direct_contact(team, window)
         punctual = wt_figures.punctuality(team, window)
         continuity = wt_figures.continuity(team, now=at_end)
         progress = wt_figures.outcome_progress(team, today=end)
-        for key in (team.locality_id, None):
+        for key in (team.locality_id, *keys):
             add = sums[key]
             add["direct"] += contact["team"].direct
             add["other"] += contact["team"].other
@@ -296,9 +303,9 @@ def wellbeing_team_values(
             add["rated"] += progress.rated
             add["improved"] += progress.improved
             seen[key] += [row.workers for row in continuity["people"] if row.workers]
-    for person in PersonSupported.objects.filter(started_on__lte=end).select_related("team"):
-        people[person.team.locality_id].append(person)
-        people[None].append(person)
+    for person in supported.select_related("team"):
+        for key in (person.team.locality_id, *keys):
+            people[key].append(person)
     values: dict[int | None, dict[str, Count | Mean]] = {}
     for key, add in sums.items():
         visited = seen[key]
@@ -364,16 +371,27 @@ def _share(part: int, whole: int) -> float | None:
     return 100 * part / whole if whole else None
 
 
-def figures(period: Period, localities: Iterable[Locality] | None = None) -> list[Figures]:
+def figures(
+    period: Period, localities: Iterable[Locality] | None = None, *, borough: bool = True
+) -> list[Figures]:
     """The figures of each locality asked for (all, by default) and then the borough's: the
-    whole borough, whichever localities are asked for."""
+    whole borough, whichever localities are asked for (unless `borough` is False: then the
+    localities' alone, and the teams of other localities are not counted at all)."""
     places = list(localities if localities is not None else Locality.objects.order_by("name"))
+    if not borough:
+        return _figures(period, places, only=[place.pk for place in places])[:-1]
+    return _figures(period, places)
+
+
+def _figures(
+    period: Period, places: list[Locality], only: list[int] | None = None
+) -> list[Figures]:
     counts = {**lac_counts(period), **ilt_counts(period)}
     sources = introductions_by_source(period)
     wellbeing = wellbeing_changes(period)
     mdts = mdt_values(period)
     no_mdts = mdt_values_empty()
-    teams, health = wellbeing_team_values(period)
+    teams, health = wellbeing_team_values(period, only)
     no_teams = wellbeing_team_values_empty()
     result = []
     for place in places:
