@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m thurrock_care.launcher
 APT_PACKAGES := chromium poppler-utils docker-compose libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: setup run test lint format lock bench-search
+.PHONY: setup run test lint format lock bench bench-search
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,6 +37,13 @@ test: setup
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true DATABASE_URL=postgres://mypy@localhost/mypy REDIS_URL=redis://localhost/0 $(VENV)/bin/mypy
 	$(LAUNCH) exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+# Issue 13's benchmark (docs/performance.md): the key pages against the two references, and the
+# background work, on a generated borough (full scale: about 25 minutes the first time, then
+# about 15). Not part of `make test`. wrk drives the pages.
+bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk)
+	$(LAUNCH) exec -- $(PY) -m bench.run $(BENCH_ARGS)
 
 # Resident search at 176,000 residents, before and after its indexes (docs/performance.md).
 bench-search: setup

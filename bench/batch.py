@@ -48,7 +48,7 @@ def scrutiny() -> dict[str, Any]:
 
     year = timezone.localdate().year - 1
     period = Period.year(year)
-    manager = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk").first()
+    manager = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")[0]
     report = ScrutinyReport.objects.create(
         start=period.start, end=period.end, label=period.label, requested_by=manager
     )

@@ -106,12 +106,12 @@ def search_kinds() -> dict[str, str]:
         "name without its space": f"{first}{last}",
         "postcode district": rare.postcode.split()[0],
         "full postcode": rare.postcode,
-        "date of birth": rare.date_of_birth.strftime("%d/%m/%Y"),
+        "date of birth": rare.date_of_birth.strftime("%d/%m/%Y") if rare.date_of_birth else "",
         "NHS number": rare.nhs_number,
     }
 
 
-def old_search(residents, query):  # type: ignore[no-untyped-def]
+def old_search(residents, query):
     """The search as it was before the indexes (localities/search.py at 0006): the predicate
     that no index could answer. Kept here only to measure against."""
     from django.contrib.postgres.search import TrigramWordSimilarity
@@ -139,7 +139,7 @@ def old_search(residents, query):  # type: ignore[no-untyped-def]
     )
 
 
-def postgres_ms(queryset, runs: int = 7) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def postgres_ms(queryset, runs: int = 7) -> tuple[float, int]:
     """The median of PostgreSQL's own execution time, and the rows found."""
     times = []
     for _ in range(runs):
@@ -227,7 +227,7 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def drive(port: int, paths: list[str], cookie: str, check: str, seconds: float, clients: int):  # type: ignore[no-untyped-def]
+def drive(port: int, paths: list[str], cookie: str, check: str, seconds: float, clients: int):
     """`clients` threads request the paths in turn for `seconds`; requests/s and p95 (ms)."""
     latencies: list[float] = []
     failures: list[str] = []

@@ -2,7 +2,7 @@
 benchmark's server uses this module; the product never serves the references."""
 
 from thurrock_care.settings import *  # noqa: F403
-from thurrock_care.settings import TEMPLATES
+from thurrock_care.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [BASE_DIR / "templates", BASE_DIR / "bench" / "templates"]}]

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -118,7 +119,7 @@ def choose() -> Subjects:
     )
 
 
-def _missing(what: str) -> object:
+def _missing(what: str) -> NoReturn:
     raise LookupError(f"The generated data has no {what}: generate it with generate_thurrock.")
 
 
@@ -242,7 +243,5 @@ def pages(subjects: Subjects) -> list[KeyPage]:
         ),
         KeyPage("locality dashboard", "manager", reverse("reports:dashboard"), "Figures"),
         KeyPage("notifications", "practitioner", reverse("notifications:list"), "Notifications"),
-        KeyPage(
-            "API list (conversations)", "practitioner", "/api/v1/conversations/", '"results"'
-        ),
+        KeyPage("API list (conversations)", "practitioner", "/api/v1/conversations/", '"results"'),
     ]
