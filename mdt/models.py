@@ -100,6 +100,8 @@ class Mdt(models.Model):
             models.Index(
                 fields=["locality", "status", "-closed_at", "-id"], name="mdt_board_closed"
             ),
+            # The API's list, newest request first, reads a page in order (cursor pagination).
+            models.Index(fields=["-requested_at", "-id"], name="mdt_recent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -285,6 +287,8 @@ class MdtAction(models.Model):
         indexes = [
             models.Index(fields=["owner_organisation", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),
+            # The API's list, soonest due first, reads a page in order (cursor pagination).
+            models.Index(fields=["due_on", "id"], name="mdt_action_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -417,6 +417,8 @@ class Visit(models.Model):
             models.Index(fields=["team", "arrived_at"], name="visit_team_arrived"),
             models.Index(fields=["resident", "planned_start"], name="visit_resident"),
             models.Index(fields=["status", "planned_start"], name="visit_status_start"),
+            # The API's list, in time order, reads a page in order (cursor pagination).
+            models.Index(fields=["planned_start", "id"], name="visit_start_order"),
         ]
 
     def __str__(self) -> str:

@@ -121,7 +121,11 @@ class Introduction(models.Model):
                 name="introduction_other_source_named",
             ),
         ]
-        indexes = [models.Index(fields=["holder", "status"], name="introduction_holder")]
+        indexes = [
+            models.Index(fields=["holder", "status"], name="introduction_holder"),
+            # The API's list, newest first, reads a page in order (cursor pagination).
+            models.Index(fields=["-introduced_on", "-id"], name="introduction_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Introduction of {self.resident_id} ({self.get_status_display()})"

@@ -3,7 +3,7 @@ monthly meetings."""
 
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -175,7 +175,10 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         memberships = Membership.objects.select_related("locality", "organisation")
         if locality := filters.validated_data.get("locality"):
             memberships = memberships.filter(locality=locality)
-        return memberships.order_by("locality__name", "organisation__name", "pk")
+        # Cursor pages need the first key on the row itself: the names, as annotations.
+        return memberships.annotate(
+            locality_name=F("locality__name"), organisation_name=F("organisation__name")
+        ).order_by("locality_name", "organisation_name", "pk")
 
 
 class ActionItemSerializer(serializers.ModelSerializer):

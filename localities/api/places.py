@@ -18,7 +18,7 @@ class LocalitySerializer(serializers.ModelSerializer):
 class LocalityViewSet(viewsets.ReadOnlyModelViewSet):
     """The four localities, each with its neighbourhoods."""
 
-    queryset = Locality.objects.prefetch_related("neighbourhoods").order_by("name")
+    queryset = Locality.objects.prefetch_related("neighbourhoods").order_by("name", "pk")
     serializer_class = LocalitySerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-z0-9]{1,50}"  # anything else (a NUL, say) is no locality: 404

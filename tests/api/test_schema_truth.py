@@ -83,9 +83,15 @@ def test_the_schema_says_what_a_client_must_send(raw_schema):
     resident = components["Resident"]
     assert resident["properties"]["key_safety_information"]["readOnly"] is True
     assert "key_safety_information" not in resident["required"]
-    # A page is a whole number from 1.
-    page = next(p for p in paths["/api/v1/residents/"]["get"]["parameters"] if p["name"] == "page")
-    assert page["schema"]["minimum"] == 1
+    # Lists are read by cursor, with no page numbers and no count.
+    for path in ("/api/v1/residents/", "/api/v1/conversations/", "/api/v1/mdt-actions/"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert "cursor" in names, path
+        assert "page" not in names, path
+    listed = components["PaginatedConversationList"]
+    assert listed["required"] == ["next", "previous", "results"]
+    assert "count" not in listed["properties"]
+    assert "There is no count" in listed["description"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,14 +125,13 @@ def test_every_documented_error_is_real_and_matches_the_schema(schema, grays):
     read = call(schema, "/api/v1/residents/{id}/", "GET", 200, headers=token(partner),
                 path_parameters=one)  # fmt: skip
     assert "key_safety_information" not in read.json()
-    # 404: a record the caller may not see; a page past the last.
+    # 404: a record the caller may not see.
     call(schema, "/api/v1/residents/{id}/", "GET", 404, headers=token(coordinator),
          path_parameters={"id": elsewhere.pk})  # fmt: skip
-    call(schema, "/api/v1/meetings/", "GET", 404, headers=token(coordinator), query={"page": 99})
-    # 400: page 0 and other bad input.
-    bad_page = call(schema, "/api/v1/residents/", "GET", 400, headers=token(coordinator),
-                    query={"page": 0})  # fmt: skip
-    assert "page" in bad_page.json()
+    # 400: a cursor we never gave, and other bad input.
+    bad_cursor = call(schema, "/api/v1/meetings/", "GET", 400, headers=token(coordinator),
+                      query={"cursor": "not-ours"})  # fmt: skip
+    assert "cursor" in bad_cursor.json()
     call(schema, "/api/v1/residents/", "POST", 400, headers=token(coordinator),
          body={"full_name": "", "neighbourhood": "Grays"})  # fmt: skip
     call(schema, "/api/v1/residents/{id}/", "PATCH", 400, headers=token(coordinator),

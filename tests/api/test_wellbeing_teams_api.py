@@ -89,7 +89,8 @@ def test_lists_reads_and_creates_for_the_team(world):
         client.get(f"/api/v1/people-supported/{person.pk}/").json()["resident"]
         == person.resident_id
     )
-    assert client.get("/api/v1/outcomes/", {"person": person.pk}).json()["count"] == 1
+    outcomes = client.get("/api/v1/outcomes/", {"person": person.pk}).json()["results"]
+    assert [o["id"] for o in outcomes] == [world["outcome"].pk]
     rated = client.post(f"/api/v1/outcomes/{world['outcome'].pk}/ratings/",
                         {"rating": 4, "note": "To the corner"}, format="json")  # fmt: skip
     assert rated.status_code == 201

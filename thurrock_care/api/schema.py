@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
-from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from thurrock_care.api.errors import (
@@ -17,7 +16,6 @@ from thurrock_care.api.errors import (
     NOT_SIGNED_IN,
     UNSUPPORTED_MEDIA_TYPE,
     VALIDATION_ERROR,
-    ErrorSerializer,
 )
 
 Direction = Literal["request", "response"]
@@ -27,7 +25,8 @@ class Schema(AutoSchema):
     """drf-spectacular's schema, made to say what the API really does:
 
     - every operation documents 401, 403 and 406; those with a body 415; operations on one
-      record 404; lists 400 and 404 for their `page`; creates that take a submission key 422;
+      record 404; lists 400 (a cursor not one we gave, or a `page`); creates that take a
+      submission key 422;
     - a string the API refuses empty has `minLength: 1`;
     - a field a serializer lists in `Meta.absent_for_some_callers` is not `required` in
       responses (key safety information is left out for roles that may not see it).
@@ -46,7 +45,6 @@ class Schema(AutoSchema):
             errors["404"] = NOT_FOUND
         if self._is_list_view() and self._get_paginator():
             errors["400"] = VALIDATION_ERROR
-            errors["404"] = OpenApiResponse(ErrorSerializer, description="There is no such page.")
         for status, response in errors.items():
             if status not in responses:
                 responses[status] = self._get_response_for_code(
