@@ -4,9 +4,12 @@ renders only what it has), no scripts, shown as images beside a table of the sam
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
 
 STYLE = Style(
@@ -23,8 +26,14 @@ STYLE = Style(
     title_font_size=15,
 )
 
+# Charts drawn are kept a day under what they show and how (this module, pygal's version).
+CACHE_TIMEOUT = 24 * 60 * 60
+_DRAWING = hashlib.sha256(Path(__file__).read_bytes() + pygal.__version__.encode()).hexdigest()
 
-def trend(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> str:
+Series = Mapping[str, Sequence[float | None]]
+
+
+def trend(title: str, labels: Sequence[str], series: Series) -> str:
     """A line chart of each series over the periods in `labels`, as an SVG data URI."""
     chart = pygal.Line(
         style=STYLE, width=720, height=320, show_dots=True, dots_size=3, legend_at_bottom=True,
@@ -36,3 +45,16 @@ def trend(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float
         chart.add(name, list(values))
     svg = chart.render()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def trends(wanted: Sequence[tuple[str, Sequence[str], Series]]) -> list[str]:
+    """trend(title, labels, series) of each, drawn once (drawing takes a few milliseconds
+    each): kept in the cache under what it shows, so a chart kept is never out of date."""
+    keys = [
+        "reports:chart:" + hashlib.sha256(f"{_DRAWING}{args!r}".encode()).hexdigest()
+        for args in wanted
+    ]
+    found = cache.get_many(keys)
+    drawn = {key: trend(*args) for key, args in zip(keys, wanted, strict=True) if key not in found}
+    cache.set_many(drawn, CACHE_TIMEOUT)
+    return [found.get(key) or drawn[key] for key in keys]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 
 from localities.models import Locality
-from thurrock_care.reports import metrics
+from thurrock_care.reports import figures_cache, metrics
 from thurrock_care.reports.periods import Period
 from thurrock_care.spreadsheets import csv_response
 
@@ -22,7 +22,7 @@ def cell(value: metrics.Count | metrics.Mean) -> str | int | float:
 
 def rows(period: Period, localities: Iterable[Locality]) -> list[list[str | int | float]]:
     found: list[list[str | int | float]] = []
-    for figures in metrics.figures(period, localities):
+    for figures in figures_cache.figures(period, localities):
         place = [period.label, figures.place]
         for name, label in metrics.MEASURES:
             found.append([*place, label, cell(figures.values[name])])

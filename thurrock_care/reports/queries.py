@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localities.models import Locality
-from thurrock_care.reports import charts, metrics
+from thurrock_care.reports import charts, figures_cache, metrics
 from thurrock_care.reports.periods import Period
 
 TREND_PERIODS = 6
@@ -35,18 +35,21 @@ def with_trends(period: Period, localities: Iterable[Locality]) -> list[dict[str
     periods = [period]
     while len(periods) < TREND_PERIODS:
         periods.insert(0, periods[0].previous())
-    history = [metrics.figures(p, places) for p in periods]
+    history = figures_cache.figures_for(periods, places)
     labels = {name: label for name, label in metrics.MEASURES}
-    result = []
+    ticks, short = [p.label for p in periods], [p.short_label for p in periods]
+    drawing, tables = [], []
     for index, figures in enumerate(history[-1]):
         rows = [(labels[n], [h[index].values[n] for h in history]) for n in TREND_MEASURES]
         series = {label: [None if v.suppressed else v.value for v in values]
                   for label, values in rows}  # fmt: skip
-        title = f"{figures.place}: the last {TREND_PERIODS} periods"
-        ticks, short = [p.label for p in periods], [p.short_label for p in periods]
+        drawing.append((f"{figures.place}: the last {TREND_PERIODS} periods", short, series))
+        tables.append(rows)
+    result = []
+    for index, chart in enumerate(charts.trends(drawing)):
         result.append({
-            "figures": figures,
-            "trend": Trend(ticks, rows, charts.trend(title, short, series)),
+            "figures": history[-1][index],
+            "trend": Trend(ticks, tables[index], chart),
             "previous": history[-2][index],
         })  # fmt: skip
     return result
