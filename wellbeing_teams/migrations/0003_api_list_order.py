@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("localities", "0009_resident_name_order"),
-        ("wellbeing_teams", "0001_initial"),
+        ("wellbeing_teams", "0002_visit_team_figures_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
