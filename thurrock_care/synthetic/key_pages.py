@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -40,7 +41,7 @@ class Subjects:
     resident: Resident  # held by the practitioner; given a 200-entry timeline by `prepare`
     other_resident: Resident  # held by the practitioner too: conversations are logged about them
     drop_in: DropInSession
-    mdt: Mdt  # an MDT of the locality with its actions under way
+    mdt: Mdt  # an MDT of the locality with actions (under way, where one is)
     searches: dict[str, str]  # kind of search → what the practitioner types
 
 
@@ -109,16 +110,29 @@ def choose() -> Subjects:
         .order_by("-starts_at")
         .first()
         or _missing("a drop-in session"),
-        mdt=Mdt.objects.filter(locality=locality, status=Mdt.Status.ACTIONS)
-        .annotate(n=Count("actions"))
-        .order_by("-n", "pk")
-        .first()
-        or _missing("an MDT with actions"),
+        mdt=_mdt_with_actions(locality),
         searches=searches(practitioner, locality),
     )
 
 
-def _missing(what: str) -> object:
+def _mdt_with_actions(locality: Locality) -> Mdt:
+    """The locality's MDT with the most actions, preferring one whose actions are under way
+    (few are, in a small generated borough: an MDT is in that state from its 14th to its 60th
+    day)."""
+    mdts = (
+        Mdt.objects.filter(locality=locality)
+        .annotate(n=Count("actions"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+    )
+    return (
+        mdts.filter(status=Mdt.Status.ACTIONS).first()
+        or mdts.first()
+        or _missing("an MDT with actions")
+    )
+
+
+def _missing(what: str) -> NoReturn:
     raise LookupError(f"The generated data has no {what}: generate it with generate_thurrock.")
 
 
@@ -242,7 +256,5 @@ def pages(subjects: Subjects) -> list[KeyPage]:
         ),
         KeyPage("locality dashboard", "manager", reverse("reports:dashboard"), "Figures"),
         KeyPage("notifications", "practitioner", reverse("notifications:list"), "Notifications"),
-        KeyPage(
-            "API list (conversations)", "practitioner", "/api/v1/conversations/", '"results"'
-        ),
+        KeyPage("API list (conversations)", "practitioner", "/api/v1/conversations/", '"results"'),
     ]
