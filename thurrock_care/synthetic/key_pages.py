@@ -41,7 +41,7 @@ class Subjects:
     resident: Resident  # held by the practitioner; given a 200-entry timeline by `prepare`
     other_resident: Resident  # held by the practitioner too: conversations are logged about them
     drop_in: DropInSession
-    mdt: Mdt  # an MDT of the locality with its actions under way
+    mdt: Mdt  # an MDT of the locality with actions (under way, where one is)
     searches: dict[str, str]  # kind of search → what the practitioner types
 
 
@@ -110,12 +110,25 @@ def choose() -> Subjects:
         .order_by("-starts_at")
         .first()
         or _missing("a drop-in session"),
-        mdt=Mdt.objects.filter(locality=locality, status=Mdt.Status.ACTIONS)
-        .annotate(n=Count("actions"))
-        .order_by("-n", "pk")
-        .first()
-        or _missing("an MDT with actions"),
+        mdt=_mdt_with_actions(locality),
         searches=searches(practitioner, locality),
+    )
+
+
+def _mdt_with_actions(locality: Locality) -> Mdt:
+    """The locality's MDT with the most actions, preferring one whose actions are under way
+    (few are, in a small generated borough: an MDT is in that state from its 14th to its 60th
+    day)."""
+    mdts = (
+        Mdt.objects.filter(locality=locality)
+        .annotate(n=Count("actions"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+    )
+    return (
+        mdts.filter(status=Mdt.Status.ACTIONS).first()
+        or mdts.first()
+        or _missing("an MDT with actions")
     )
 
 
