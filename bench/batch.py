@@ -81,7 +81,7 @@ def reminders() -> dict[str, Any]:
         holder__is_active=True
     )
     with transaction.atomic():
-        FollowUp.objects.bulk_create(
+        made = FollowUp.objects.bulk_create(
             FollowUp(
                 resident_id=resident,
                 owner_id=holder,
@@ -102,8 +102,8 @@ def reminders() -> dict[str, Any]:
     sent = Notification.objects.filter(kind=FOLLOW_UP_DUE.name).count() - before
     return {
         "seconds": seconds,
-        "what": f"{sent:,} reminders sent in {sweeps} sweep(s); {again} on sweeping again",
-        "ok": sent == REMINDERS and again == 0,
+        "what": f"{len(made):,} due, {sent:,} sent in {sweeps} sweep(s), {again} on sweeping again",
+        "ok": sent == len(made) == REMINDERS and again == 0,
     }
 
 

@@ -266,6 +266,8 @@ def drive(port: int, target: dict[str, Any], cookies: dict[str, str], seconds: f
             f"{RESULTS / 'access.log'}"
         )
     if not figures["requests"]:  # not one answer within the time: slower than that
+        if target in (CEILING, ONE_QUERY):
+            sys.exit(f"The {target['name']} answered nothing in {seconds} s: is the machine busy?")
         return Run(0.0, seconds * 1000)
     return Run(figures["requests"] / figures["seconds"], figures["p95_ms"])
 
