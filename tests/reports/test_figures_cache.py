@@ -249,3 +249,33 @@ def test_figures_are_not_stored_if_the_data_changed_while_computing(grays, monke
     version = figures_cache.data_version()
     assert figures_cache.figures(period)[-1].values["conversations"].shown() == "0"
     assert cache.get(figures_cache._key(version, period, None)) is None
+
+
+@pytest.mark.django_db
+def test_while_one_request_computes_the_figures_the_others_wait_for_them(monkeypatch, grays):
+    """After a change, everyone opening the dashboard at once would each compute the same
+    figures: the first computes, the others take what it stores."""
+    import threading
+
+    period = last_month()
+    key = figures_cache._key(figures_cache.data_version(), period, None)
+    computing = "reports:computing:" + figures_cache.hashlib.sha256(key.encode()).hexdigest()[:16]
+    computed = metrics.figures(period)
+    cache.delete(key)
+    cache.add(computing, 1, 60)  # another request is computing them
+
+    def the_other_request_stores_them() -> None:
+        cache.set(key, computed, 60)
+        cache.delete(computing)
+
+    threading.Timer(0.5, the_other_request_stores_them).start()
+    monkeypatch.setattr(metrics, "figures", lambda *args: pytest.fail("computed twice"))
+    assert figures_cache.figures(period) == computed
+
+    # The other one gave up without storing them (its data changed under it): compute.
+    cache.delete(key)
+    monkeypatch.setattr(metrics, "figures", lambda *args: computed)
+    cache.add(computing, 1, 60)
+    threading.Timer(0.3, lambda: cache.delete(computing)).start()
+    assert figures_cache.figures(period) == computed
+    assert cache.get(computing) is None  # nothing left behind

@@ -34,10 +34,12 @@ passing), are up to TIMEOUT old; and the generator loads with triggers off
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache as once
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -54,6 +56,9 @@ from wellbeing_teams import figures as wt_figures
 DATA_VERSION_LOCK = 7_212_013
 # A backstop: nothing cached is used for longer, whatever happens.
 TIMEOUT = 15 * 60
+# How long others wait for the one request computing figures (longer than that: they compute).
+COMPUTING_TIMEOUT = 60
+WAIT_STEP = 0.1
 
 
 @dataclass(frozen=True)
@@ -122,13 +127,38 @@ def figures_for(
     keys = [_key(version, period, places) for period in periods]
     found = cache.get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
+    if not missing:
+        return [found[key] for key in keys]
+    # One computes, the others wait for it: after a change, everyone opening the dashboard at
+    # once would otherwise each compute the same figures (and slow each other down).
+    computing = "reports:computing:" + hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
+    mine = cache.add(computing, 1, COMPUTING_TIMEOUT)
+    if not mine:
+        found |= _wait_for(computing, [keys[i] for i in missing])
+        missing = [i for i, key in enumerate(keys) if key not in found]
     storing = bool(missing) and not changes_in_flight()
-    for i in missing:
-        found[keys[i]] = metrics.figures(periods[i], places)
-        storing = storing and data_version() == version
-        if storing:
-            cache.set(keys[i], found[keys[i]], TIMEOUT)
+    try:
+        for i in missing:
+            found[keys[i]] = metrics.figures(periods[i], places)
+            storing = storing and data_version() == version
+            if storing:
+                cache.set(keys[i], found[keys[i]], TIMEOUT)
+    finally:
+        if mine:
+            cache.delete(computing)
     return [found[key] for key in keys]
+
+
+def _wait_for(computing: str, keys: list[str]) -> dict[str, Any]:
+    """What another request computing these figures stores, once it has; nothing if it gives
+    up (it could not store them, or failed): then this request computes them itself."""
+    deadline = time.monotonic() + COMPUTING_TIMEOUT
+    while time.monotonic() < deadline:
+        found: dict[str, Any] = cache.get_many(keys)
+        if len(found) == len(keys) or not cache.get(computing):
+            return found | cache.get_many(keys)
+        time.sleep(WAIT_STEP)
+    return {}
 
 
 def figures(period: Period, localities: Iterable[Locality] | None = None) -> list[metrics.Figures]:
