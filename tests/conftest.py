@@ -44,6 +44,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_localities(Locality, Neighbourhood)
 
 
+def ensure_reference_data() -> None:
+    """The four localities and their neighbourhoods, as the migrations load them: a
+    transactional test's flush takes them away from whatever runs after it."""
+    if not Locality.objects.filter(slug="grays").exists():
+        load_localities(Locality, Neighbourhood)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Every test that uses the database finds the reference data, whatever ran before it."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("_django_db_helper")
+        ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and used TOTP codes live in the cache: start every test without them."""

@@ -16,6 +16,7 @@ from introductions.models import Conversation, DropInSession, Introduction, Intr
 from localities.models import Membership, Organisation, Resident
 from localities.search import search_name
 from mdt.models import Mdt, MdtAction
+from tests.conftest import ensure_reference_data
 from tests.factories import enrol_totp
 from thurrock_care.accounts.models import Role, User
 from thurrock_care.audit.models import Event
@@ -53,6 +54,7 @@ def generated(django_db_setup, django_db_blocker):
     """The small scale, generated twice with the same seed (the first rolled back); kept for
     the module's tests and rolled back after them."""
     with django_db_blocker.unblock():
+        ensure_reference_data()
         with transaction.atomic():
             generate(scale="small", seed=7, now=NOW)
             first = fingerprint()

@@ -29,6 +29,7 @@ from django.test import Client
 from localities.models import Locality
 from mdt import queries as mdt_queries
 from mdt.models import Mdt
+from tests.conftest import ensure_reference_data
 from tests.factories import enrol_totp
 from thurrock_care.accounts.models import Role, User
 from thurrock_care.synthetic import key_pages
@@ -154,6 +155,7 @@ def borough(django_db_setup, django_db_blocker) -> Iterator[Borough]:
     """The small scale's counts (generated, measured, rolled back), then the medium scale,
     kept for the module's tests and rolled back after them."""
     with django_db_blocker.unblock():
+        ensure_reference_data()
         with transaction.atomic():
             small_counts = count_queries(setting_up("small", seed=7))
             transaction.set_rollback(True)
