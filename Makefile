@@ -39,8 +39,8 @@ test: setup
 	$(LAUNCH) exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
 
 # Issue 13's benchmark (docs/performance.md): the key pages against the two references, and the
-# background work, on a generated borough (full scale: about 25 minutes the first time, then
-# about 15). Not part of `make test`. wrk drives the pages.
+# background work, on a generated borough (full scale: about 15 minutes the first time, 4 of
+# them generating it, then about 11). Not part of `make test`. wrk drives the pages.
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk)
 	$(LAUNCH) exec -- $(PY) -m bench.run $(BENCH_ARGS)
