@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -224,11 +225,37 @@ def page(
     """One page of the resident's timeline (the first for anything that is not a page
     number, the last for a number past it), its entries as `Entry`: two queries."""
     found = entries(resident_id=resident_id, user=user, kinds=kinds)
-    paginator: Paginator[Any] = Paginator([] if found is None else found, per_page)
+    paginator: Paginator[Any] = Paginator([] if found is None else _Compiled(found), per_page)
     result = paginator.get_page(number)
     by_kind = {provider.kind: provider for provider in _providers.values()}
     result.object_list = [_entry(row, by_kind[row[_KIND]]) for row in result.object_list]
     return result
+
+
+class _Compiled:
+    """The union, compiled to SQL once for both of a page's queries (its COUNT and its rows):
+    compiling a union of many providers' expressions is most of a page's cost, not running it.
+    """
+
+    def __init__(self, union: QuerySet[Any]) -> None:
+        self.sql, self.params = union.query.sql_with_params()
+        self.connection = connections[union.db]
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [column.name for column in cursor.description], cursor.fetchall()
+
+    def count(self) -> int:
+        _, found = self._fetch(f"SELECT COUNT(*) FROM ({self.sql}) AS entries", self.params)
+        return int(found[0][0])
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        start, stop = window.start or 0, window.stop
+        names, found = self._fetch(
+            f"{self.sql} LIMIT %s OFFSET %s", (*self.params, stop - start, start)
+        )
+        return [dict(zip(names, row, strict=True)) for row in found]
 
 
 def _entry(row: dict[str, Any], provider: Provider) -> Entry:

@@ -73,12 +73,19 @@ class ResidentQuerySet(models.QuerySet["Resident"]):
 
     def changeable_by(self, user: User) -> ResidentQuerySet:
         """Residents whose details, story, people and places, consent and status this user
-        may change (always a subset of those they see)."""
-        return self.visible_to(user).filter(access.resident_change_filter(user))
+        may change: always a subset of those they see, by the rules' construction (each
+        role's change filter is part of its resident_filter), so the gate itself is not
+        compiled in again (tests/residents/test_access_pairs.py holds them to it)."""
+        return self.filter(access.resident_change_filter(user)).exclude(
+            status=Resident.Status.MERGED
+        )
 
     def reviewable_by(self, user: User) -> ResidentQuerySet:
-        """Residents whose access trail this user reviews and whose duplicates they merge."""
-        return self.visible_to(user).filter(access.resident_review_filter(user))
+        """Residents whose access trail this user reviews and whose duplicates they merge
+        (a subset of those they see, as for changeable_by)."""
+        return self.filter(access.resident_review_filter(user)).exclude(
+            status=Resident.Status.MERGED
+        )
 
     def working(self) -> ResidentQuerySet:
         """Residents still in working lists: not moved away, died or merged."""

@@ -1,7 +1,8 @@
 """The need-to-know gate over rows naming a user and a resident (access.resident_pairs_filter,
 used where many (user, resident) pairs are checked at once, like the reminder sweep) gives
 exactly the answers of Resident.objects.visible_to(user), pair by pair: every role, and every
-way of being involved, given and taken away."""
+way of being involved, given and taken away. And the residents a user may change or review
+(changeable_by, reviewable_by: written without the gate) are always among those they see."""
 
 from datetime import timedelta
 
@@ -21,7 +22,9 @@ from thurrock_care.accounts.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_the_gate_over_pairs_answers_as_visible_to_does(grays, coordinator):
+@pytest.fixture
+def world(grays, coordinator) -> tuple[dict, dict]:
+    """Users of every role and residents they are involved with in every way (or were)."""
     asop = Locality.objects.get(slug="asop")
     aveley = Neighbourhood.objects.get(name="Aveley")
     now, today = timezone.now(), timezone.localdate()
@@ -85,6 +88,12 @@ def test_the_gate_over_pairs_answers_as_visible_to_does(grays, coordinator):
     Resident.objects.filter(pk=residents["merged"].pk).update(
         status=Resident.Status.MERGED, merged_into=residents["in_grays"]
     )
+    return users, residents
+
+
+def test_the_gate_over_pairs_answers_as_visible_to_does(world):
+    users, residents = world
+    today = timezone.localdate()
     FollowUp.objects.bulk_create(
         FollowUp(owner=user, resident=resident, due_on=today)
         for user in users.values()
@@ -122,3 +131,29 @@ def test_the_gate_over_pairs_answers_as_visible_to_does(grays, coordinator):
         ("administrator", "merged"),
     } & seen  # fmt: skip
     assert not {r for u, r in seen if u in ("manager", "switched_off")}
+
+
+def test_who_may_change_or_review_a_record_always_sees_it(world):
+    users, residents = world
+    whom = {r.pk: n for n, r in residents.items()}
+    changes, reviews = set(), set()
+    for name, user in users.items():
+        seen = set(Resident.objects.visible_to(user).values_list("pk", flat=True))
+        changeable = set(Resident.objects.changeable_by(user).values_list("pk", flat=True))
+        reviewable = set(Resident.objects.reviewable_by(user).values_list("pk", flat=True))
+        assert changeable <= seen, name
+        assert reviewable <= seen, name
+        changes |= {(name, whom[pk]) for pk in changeable if pk in whom}
+        reviews |= {(name, whom[pk]) for pk in reviewable if pk in whom}
+    assert {
+        ("coordinator", "in_grays"), ("practitioner", "in_grays"),
+        ("practitioner_elsewhere", "in_aveley"), ("administrator", "in_aveley"),
+    } <= changes  # fmt: skip
+    assert not {
+        ("practitioner_not_core", "in_grays"), ("partner_named", "consent"),
+        ("holder", "held"), ("partner_other", "break_glass"), ("worker", "supported"),
+        ("administrator", "merged"), ("coordinator", "merged"),
+    } & changes  # fmt: skip
+    assert {("coordinator", "in_grays"), ("coordinator_elsewhere", "in_aveley")} <= reviews
+    assert not {("practitioner", "in_grays"), ("coordinator", "merged")} & reviews
+    assert not {r for u, r in changes | reviews if u in ("manager", "switched_off")}
