@@ -75,30 +75,7 @@ class Share:
 def direct_contact(team: Team, period: Period) -> dict[str, Any]:
     """Per worker (current members, and anyone with time in the period) and the team. Three
     queries."""
-    start, end = period.bounds
-    length = ExpressionWrapper(
-        F("visit__left_at") - F("visit__arrived_at"), output_field=DurationField()
-    )
-    direct = (
-        Visit.workers.through.objects.filter(
-            visit__team=team,
-            visit__arrived_at__gte=start,
-            visit__arrived_at__lt=end,
-            visit__left_at__gt=F("visit__arrived_at"),
-        )
-        .values("user_id")
-        .annotate(total=Sum(length))
-    )
-    other = (
-        TimeEntry.objects.filter(team=team, on__gte=period.start, on__lt=period.end)
-        .values("worker_id")
-        .annotate(total=Sum("minutes"))
-    )
-    shares: dict[int, Share] = {}
-    for row in direct:
-        shares.setdefault(row["user_id"], Share()).direct = int(row["total"].total_seconds() // 60)
-    for row in other:
-        shares.setdefault(row["worker_id"], Share()).other = int(row["total"])
+    shares = direct_contact_shares([team.pk], period)[team.pk]
     members = {
         m.user_id: m.user
         for m in TeamMember.objects.filter(team=team)
@@ -106,8 +83,48 @@ def direct_contact(team: Team, period: Period) -> dict[str, Any]:
         .order_by("user__full_name")
     }
     workers = [(user, shares.get(pk, Share())) for pk, user in members.items() if pk in shares]
-    total = Share(sum(s.direct for s in shares.values()), sum(s.other for s in shares.values()))
-    return {"period": period, "workers": workers, "team": total, "target": DIRECT_CONTACT_TARGET}
+    return {
+        "period": period,
+        "workers": workers,
+        "team": team_share(shares),
+        "target": DIRECT_CONTACT_TARGET,
+    }
+
+
+def direct_contact_shares(team_ids: list[int], period: Period) -> dict[int, dict[int, Share]]:
+    """Each team's minutes of direct contact and of other time in the period, per worker (by
+    user id): two queries, however many teams."""
+    start, end = period.bounds
+    length = ExpressionWrapper(
+        F("visit__left_at") - F("visit__arrived_at"), output_field=DurationField()
+    )
+    direct = (
+        Visit.workers.through.objects.filter(
+            visit__team__in=team_ids,
+            visit__arrived_at__gte=start,
+            visit__arrived_at__lt=end,
+            visit__left_at__gt=F("visit__arrived_at"),
+        )
+        .values("visit__team_id", "user_id")
+        .annotate(total=Sum(length))
+    )
+    other = (
+        TimeEntry.objects.filter(team__in=team_ids, on__gte=period.start, on__lt=period.end)
+        .values("team_id", "worker_id")
+        .annotate(total=Sum("minutes"))
+    )
+    shares: dict[int, dict[int, Share]] = {pk: {} for pk in team_ids}
+    for row in direct:
+        share = shares[row["visit__team_id"]].setdefault(row["user_id"], Share())
+        share.direct = int(row["total"].total_seconds() // 60)
+    for row in other:
+        shares[row["team_id"]].setdefault(row["worker_id"], Share()).other = int(row["total"])
+    return shares
+
+
+def team_share(shares: dict[int, Share]) -> Share:
+    """The team's share: its workers' minutes added up."""
+    return Share(sum(s.direct for s in shares.values()), sum(s.other for s in shares.values()))
 
 
 @dataclass
@@ -125,15 +142,7 @@ def continuity(team: Team, now: datetime | None = None) -> dict[str, Any]:
     arrived at) in the last 28 days; flagged above four; the team's median over the people
     visited. Two queries."""
     now = now or timezone.now()
-    since = now - timedelta(days=CONTINUITY_DAYS)
-    rows_visited = (
-        Visit.workers.through.objects.filter(
-            visit__team=team, visit__arrived_at__gte=since, visit__arrived_at__lte=now
-        )
-        .values("visit__person_id")
-        .annotate(workers=Count("user_id", distinct=True))
-    )
-    counts: dict[int, int] = {row["visit__person_id"]: row["workers"] for row in rows_visited}
+    counts = workers_per_person([team.pk], now)[team.pk]
     people = (
         PersonSupported.objects.current(timezone.localdate(now))
         .filter(team=team)
@@ -148,6 +157,22 @@ def continuity(team: Team, now: datetime | None = None) -> dict[str, Any]:
         "flag_above": CONTINUITY_FLAG,
         "days": CONTINUITY_DAYS,
     }
+
+
+def workers_per_person(team_ids: list[int], now: datetime) -> dict[int, dict[int, int]]:
+    """Each team's people visited (visits arrived at) in the 28 days to `now`, with how many
+    different workers visited them: one query, however many teams."""
+    since = now - timedelta(days=CONTINUITY_DAYS)
+    found: dict[int, dict[int, int]] = {pk: {} for pk in team_ids}
+    for row in (
+        Visit.workers.through.objects.filter(
+            visit__team__in=team_ids, visit__arrived_at__gte=since, visit__arrived_at__lte=now
+        )
+        .values("visit__team_id", "visit__person_id")
+        .annotate(workers=Count("user_id", distinct=True))
+    ):
+        found[row["visit__team_id"]][row["visit__person_id"]] = row["workers"]
+    return found
 
 
 # The average length of a month, in days, for rates per person-month.
@@ -226,6 +251,11 @@ class Punctuality:
 def punctuality(team: Team, period: Period) -> Punctuality:
     """Of the visits planned in the period that were started, the share started within 15
     minutes of the plan (early or late); and how many were missed and cancelled. One query."""
+    return punctuality_by_team([team.pk], period)[team.pk]
+
+
+def punctuality_by_team(team_ids: list[int], period: Period) -> dict[int, Punctuality]:
+    """`punctuality` of each team: one query, however many teams."""
     from django.db.models import Q
 
     from wellbeing_teams.models import ON_TIME_WITHIN
@@ -233,15 +263,22 @@ def punctuality(team: Team, period: Period) -> Punctuality:
     start, end = period.bounds
     early = ExpressionWrapper(F("planned_start") - ON_TIME_WITHIN, output_field=DateTimeField())
     late = ExpressionWrapper(F("planned_start") + ON_TIME_WITHIN, output_field=DateTimeField())
-    row = Visit.objects.filter(
-        team=team, planned_start__gte=start, planned_start__lt=end
-    ).aggregate(
-        started=Count("pk", filter=Q(arrived_at__isnull=False)),
-        on_time=Count("pk", filter=Q(arrived_at__gte=early, arrived_at__lte=late)),
-        missed=Count("pk", filter=Q(status=Visit.Status.MISSED)),
-        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+    rows = (
+        Visit.objects.filter(team__in=team_ids, planned_start__gte=start, planned_start__lt=end)
+        .order_by()
+        .values("team_id")
+        .annotate(
+            started=Count("pk", filter=Q(arrived_at__isnull=False)),
+            on_time=Count("pk", filter=Q(arrived_at__gte=early, arrived_at__lte=late)),
+            missed=Count("pk", filter=Q(status=Visit.Status.MISSED)),
+            cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+        )
     )
-    return Punctuality(**row)
+    found = {pk: Punctuality(started=0, on_time=0, missed=0, cancelled=0) for pk in team_ids}
+    for row in rows:
+        team_id = row.pop("team_id")
+        found[team_id] = Punctuality(**row)
+    return found
 
 
 @dataclass
@@ -255,20 +292,37 @@ class OutcomeProgress:
 
 def outcome_progress(team: Team, today: date | None = None) -> OutcomeProgress:
     """How the caseload's personal outcomes are going, from their ratings. Two queries."""
+    return outcome_progress_by_team([team.pk], today)[team.pk]
+
+
+def outcome_progress_by_team(
+    team_ids: list[int], today: date | None = None
+) -> dict[int, OutcomeProgress]:
+    """`outcome_progress` of each team: two queries, however many teams."""
     from wellbeing_teams.models import OutcomeRating, PersonalOutcome
 
-    people = PersonSupported.objects.current(today).filter(team=team)
+    people = PersonSupported.objects.current(today).filter(team__in=team_ids)
     outcomes = PersonalOutcome.objects.filter(person__in=people)
-    ratings: dict[int, list[int]] = {}
-    for outcome_id, rating in (
+    counted = dict(
+        outcomes.order_by()
+        .values("person__team_id")
+        .annotate(n=Count("pk"))
+        .values_list("person__team_id", "n")
+    )
+    ratings: dict[int, dict[int, list[int]]] = {pk: {} for pk in team_ids}
+    for team_id, outcome_id, rating in (
         OutcomeRating.objects.filter(outcome__in=outcomes)
         .order_by("rated_at", "pk")
-        .values_list("outcome_id", "rating")
+        .values_list("outcome__person__team_id", "outcome_id", "rating")
     ):
-        ratings.setdefault(outcome_id, []).append(rating)
+        ratings[team_id].setdefault(outcome_id, []).append(rating)
+    return {pk: _progress(counted.get(pk, 0), ratings[pk]) for pk in team_ids}
+
+
+def _progress(outcomes: int, ratings: dict[int, list[int]]) -> OutcomeProgress:
     changes = [r[-1] - r[0] for r in ratings.values() if len(r) > 1]
     return OutcomeProgress(
-        outcomes=outcomes.count(),
+        outcomes=outcomes,
         rated=len(ratings),
         improved=sum(1 for r in ratings.values() if r[-1] > r[0]),
         achieved=sum(1 for r in ratings.values() if r[-1] == 5),

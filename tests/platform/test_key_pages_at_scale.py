@@ -49,8 +49,6 @@ SEQ_SCANS_JUSTIFIED: dict[tuple[str, str], str] = {}
 PENDING: dict[tuple[str, str], str] = {
     # Known misses of issue 13, measured as a first view (nothing cached). Repeat views are
     # served from the figures cache (tests/reports/test_figures_cache.py: 7 queries).
-    ("queries", "locality dashboard"): "computing the figures runs queries per locality, "
-    "period and Wellbeing Team measure; more months of data run more of them",
     ("plans", "locality dashboard"): "computing the figures counts conversations and MDT actions "
     "by date range across the borough (sequential scans at medium scale)",
 }

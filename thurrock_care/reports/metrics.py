@@ -34,7 +34,7 @@ from localities.models import LearningCycle, Locality, Membership
 from mdt import measures as mdt_measures
 from thurrock_care.reports.periods import Period
 from wellbeing_teams import figures as wt_figures
-from wellbeing_teams.models import HealthEvent, PersonSupported, Team
+from wellbeing_teams.models import HealthEvent, PersonSupported, Team, TeamMember
 
 BOROUGH = "borough"
 
@@ -287,22 +287,33 @@ def wellbeing_team_values(
     if only is not None:
         teams, keys = teams.filter(locality__in=only), ()
         supported = supported.filter(team__locality__in=only)
-    for team in teams:
-        contact = wt_figures.direct_contact(team, window)
-        punctual = wt_figures.punctuality(team, window)
-        continuity = wt_figures.continuity(team, now=at_end)
-        progress = wt_figures.outcome_progress(team, today=end)
-        for key in (team.locality_id, *keys):
+    # Each figure for every team at once: a fixed number of queries, however many teams.
+    localities = dict(teams.values_list("pk", "locality_id"))
+    ids = list(localities)
+    shares = wt_figures.direct_contact_shares(ids, window)
+    members = set(TeamMember.objects.filter(team__in=ids).values_list("team_id", "user_id"))
+    punctuality = wt_figures.punctuality_by_team(ids, window)
+    visited = wt_figures.workers_per_person(ids, at_end)
+    current = set(
+        PersonSupported.objects.current(end).filter(team__in=ids).values_list("team_id", "pk")
+    )
+    progress = wt_figures.outcome_progress_by_team(ids, today=end)
+    for team_id, locality_id in localities.items():
+        contact = wt_figures.team_share(shares[team_id])
+        punctual, rated = punctuality[team_id], progress[team_id]
+        for key in (locality_id, *keys):
             add = sums[key]
-            add["direct"] += contact["team"].direct
-            add["other"] += contact["team"].other
-            add["workers"] += len(contact["workers"])
+            add["direct"] += contact.direct
+            add["other"] += contact.other
+            add["workers"] += sum(1 for user in shares[team_id] if (team_id, user) in members)
             add["started"] += punctual.started
             add["on_time"] += punctual.on_time
             add["missed"] += punctual.missed
-            add["rated"] += progress.rated
-            add["improved"] += progress.improved
-            seen[key] += [row.workers for row in continuity["people"] if row.workers]
+            add["rated"] += rated.rated
+            add["improved"] += rated.improved
+            seen[key] += [
+                n for person, n in visited[team_id].items() if n and (team_id, person) in current
+            ]
     for person in supported.select_related("team"):
         for key in (person.team.locality_id, *keys):
             people[key].append(person)
