@@ -206,8 +206,10 @@ def search(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet:
         # thousands of names like it.
         found = list(exact.values_list("pk", flat=True)[:MAX_RESULTS])
         if len(found) == MAX_RESULTS:
+            # These ids came through the gate (and every filter of `residents`) just now:
+            # reading them by id needs no second copy of the gate in the query.
             return (
-                residents.filter(pk__in=found)
+                Resident.objects.filter(pk__in=found)
                 .annotate(score=Value(1.0, output_field=FloatField()))
                 .order_by("full_name", "id")
             )

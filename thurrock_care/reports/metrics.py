@@ -293,7 +293,7 @@ def wellbeing_team_values(
     shares = wt_figures.direct_contact_shares(ids, window)
     members = set(TeamMember.objects.filter(team__in=ids).values_list("team_id", "user_id"))
     punctuality = wt_figures.punctuality_by_team(ids, window)
-    visited = wt_figures.workers_per_person(ids, at_end)
+    workers_met = wt_figures.workers_per_person(ids, at_end)
     current = set(
         PersonSupported.objects.current(end).filter(team__in=ids).values_list("team_id", "pk")
     )
@@ -312,7 +312,9 @@ def wellbeing_team_values(
             add["rated"] += rated.rated
             add["improved"] += rated.improved
             seen[key] += [
-                n for person, n in visited[team_id].items() if n and (team_id, person) in current
+                n
+                for person, n in workers_met[team_id].items()
+                if n and (team_id, person) in current
             ]
     for person in supported.select_related("team"):
         for key in (person.team.locality_id, *keys):
