@@ -12,7 +12,7 @@ from tests.conftest import make_persona
 from tests.factories import ResidentFactory
 from thurrock_care.accounts.models import Role
 from thurrock_care.audit.models import Action, Event
-from thurrock_care.audit.services import record
+from thurrock_care.audit.services import record, record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,26 @@ def test_behind_a_trusted_proxy_the_trail_records_the_clients_address(
     assert page.status_code == 200
     opened = Event.objects.get(resident_id=resident.pk, action=Action.OPENED_FROM_SEARCH)
     assert opened.ip_address == recorded
+
+
+def test_a_list_shown_writes_for_each_resident_what_one_entry_would(grays, rf):
+    """record_many (one INSERT for a list of residents) writes, for each, the entry `record`
+    writes: who, their organisation, the action, the address, the details."""
+    user = make_persona(Role.PARTNER, grays)
+    first, second = ResidentFactory(), ResidentFactory()
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9")
+    one = record(actor=user, action=Action.VIEWED, resident_id=first.pk, request=request,
+                 details={"page": "board"})  # fmt: skip
+    record_many(actor=user, action=Action.VIEWED, resident_ids=[first.pk, second.pk],
+                request=request, details={"page": "board"})  # fmt: skip
+    record_many(actor=user, action=Action.VIEWED, resident_ids=[], request=request)
+    fields = ["actor_id", "actor_name", "actor_organisation", "action", "object_type",
+              "object_id", "reason", "ip_address", "details"]  # fmt: skip
+    listed = Event.objects.exclude(pk=one.pk).order_by("pk")
+    assert [e.resident_id for e in listed] == [first.pk, second.pk]
+    expected = {name: getattr(Event.objects.get(pk=one.pk), name) for name in fields}
+    assert expected["actor_organisation"]
+    assert expected["ip_address"] == "203.0.113.9"
+    for entry in listed:
+        assert {name: getattr(entry, name) for name in fields} == expected
+        assert abs((entry.at - one.at).total_seconds()) < 60
