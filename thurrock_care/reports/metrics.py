@@ -301,21 +301,20 @@ def wellbeing_team_values(
     for team_id, locality_id in localities.items():
         contact = wt_figures.team_share(shares[team_id])
         punctual, rated = punctuality[team_id], progress[team_id]
+        workers = sum(1 for user in shares[team_id] if (team_id, user) in members)
+        met = workers_met[team_id].items()
+        visited = [n for person, n in met if n and (team_id, person) in current]
         for key in (locality_id, *keys):
             add = sums[key]
             add["direct"] += contact.direct
             add["other"] += contact.other
-            add["workers"] += sum(1 for user in shares[team_id] if (team_id, user) in members)
+            add["workers"] += workers
             add["started"] += punctual.started
             add["on_time"] += punctual.on_time
             add["missed"] += punctual.missed
             add["rated"] += rated.rated
             add["improved"] += rated.improved
-            seen[key] += [
-                n
-                for person, n in workers_met[team_id].items()
-                if n and (team_id, person) in current
-            ]
+            seen[key] += visited
     for person in supported.select_related("team"):
         for key in (person.team.locality_id, *keys):
             people[key].append(person)
