@@ -12,7 +12,7 @@ from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from localities import search
+from localities import queries, search
 from localities.models import Neighbourhood, PossibleDuplicate, Resident
 from tests.factories import ResidentFactory, valid_nhs_number
 
@@ -286,3 +286,36 @@ def test_every_word_typed_must_be_like_a_word_of_the_name(client, practitioner):
         assert [r.pk for r in response.context["results"]] == [harry.pk], query
     response = client.get(reverse("residents:search"), {"q": "keldon"})  # one word: like it
     assert [r.full_name for r in response.context["results"]] == ["Harry Keldon", "Kelly Smith"]
+
+
+def test_a_name_many_share_lists_the_first_page_of_them_by_name_through_the_gate(
+    practitioner, django_assert_num_queries
+):
+    """A word as common as "smith" is looked up exactly: the first 50 people the
+    user may see with exactly that word in their name, in name order. People they may not see,
+    and records no longer in working lists, never slip in."""
+    grays = Neighbourhood.objects.get(name="Grays")
+    exact = [
+        ResidentFactory(
+            full_name=f"{'BAC'[n % 3]}{n:02} Smith",
+            postcode="RM16 2AA" if n < 10 else "RM17 6SL",
+            neighbourhood=grays,
+        )
+        for n in range(30)
+    ]
+    ResidentFactory(full_name="A Smith", neighbourhood=Neighbourhood.objects.get(name="Aveley"))
+    ResidentFactory(full_name="A Smith", neighbourhood=grays, status=Resident.Status.MOVED_AWAY)
+    exact.sort(key=lambda r: (r.full_name, r.pk))
+
+    found = queries.search_results(practitioner, "SMITH")  # fewer than a page: names like it too
+    assert [r.pk for r in found[:30]] == [r.pk for r in exact]
+    assert "A Smith" not in {r.full_name for r in found}
+
+    exact += [ResidentFactory(full_name=f"Z{n:02} Smith", neighbourhood=grays) for n in range(25)]
+    with django_assert_num_queries(2):  # their ids through the gate; those people by id
+        found = queries.search_results(practitioner, "smith")
+        assert {r.neighbourhood.locality.name for r in found} == {"Grays"}  # read with them
+    assert [r.pk for r in found] == [r.pk for r in exact[: search.MAX_RESULTS]]
+
+    district = queries.search_results(practitioner, "smith rm16")  # narrowed before the lookup
+    assert {r.pk for r in district} == {r.pk for r in exact if r.postcode.startswith("RM16")}
