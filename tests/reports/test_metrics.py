@@ -288,3 +288,22 @@ def test_a_locality_s_figures_alone_are_its_figures_among_all(october, grays):
     for place in (grays, tilbury):
         assert metrics.figures(OCTOBER, [place], borough=False) == [every[place.slug]]
     assert every["tilbury-chadwell"] != every["grays"]
+
+
+def test_a_trend_s_counts_alone_are_those_of_the_full_figures(october, django_assert_num_queries):
+    """The dashboard's and the scrutiny report's trends read only their counts for the earlier
+    periods: the same numbers, per place and for the borough, as the full figures hold."""
+    names = ["introductions", "conversations", "connections_made"]
+    with django_assert_num_queries(1 + len(names)):  # the localities, then a query a count
+        trend = metrics.trend_figures(OCTOBER, None, names)
+    full = metrics.figures(OCTOBER)
+    assert [(f.place, f.slug) for f in trend] == [(f.place, f.slug) for f in full]
+    for counted, every in zip(trend, full, strict=True):
+        assert counted.values == {name: every.values[name] for name in names}
+    assert by_place(trend)["grays"].values["conversations"].value == 7
+    assert by_place(trend)["borough"].values["introductions"].value == 8
+    tilbury = Locality.objects.filter(slug="tilbury-chadwell")
+    assert [f.values for f in metrics.trend_figures(OCTOBER, tilbury, ["introductions"])] == [
+        {"introductions": metrics.Count(2, identifying=True)},
+        {"introductions": metrics.Count(8, identifying=True)},
+    ]

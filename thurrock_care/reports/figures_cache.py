@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache as once
 from pathlib import Path
@@ -109,22 +109,34 @@ def _code() -> str:
     return digest.hexdigest()[:12]
 
 
-def _key(version: DataVersion, period: Period, places: list[Locality] | None) -> str:
+def _key(
+    version: DataVersion,
+    period: Period,
+    places: list[Locality] | None,
+    counts: Sequence[str] = (),
+) -> str:
     chosen = "all" if places is None else ",".join(str(place.pk) for place in places)
     return (
         f"reports:figures:{_code()}:{version.database}:{version.number}:"
         f"{timezone.localdate():%Y-%m-%d}:{period.start:%Y-%m-%d}:{period.end:%Y-%m-%d}:{chosen}"
+        f":{','.join(counts) or 'every'}"
     )
 
 
 def figures_for(
-    periods: Sequence[Period], localities: Iterable[Locality] | None = None
+    periods: Sequence[Period],
+    localities: Iterable[Locality] | None = None,
+    *,
+    counts: Mapping[Period, Sequence[str]] | None = None,
 ) -> list[list[metrics.Figures]]:
     """metrics.figures(period, localities) for each period, from the cache where they are
-    known for the data as it is; those that are not are computed, and stored if it is safe."""
+    known for the data as it is; those that are not are computed, and stored if it is safe.
+    For a period in `counts`, only the counts named (metrics.trend_figures): what a trend
+    needs of the periods before the one shown."""
     places = list(localities) if localities is not None else None
+    only = [(counts or {}).get(period, ()) for period in periods]
     version = data_version()
-    keys = [_key(version, period, places) for period in periods]
+    keys = [_key(version, p, places, names) for p, names in zip(periods, only, strict=True)]
     found = cache.get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if not missing:
@@ -139,7 +151,11 @@ def figures_for(
     storing = bool(missing) and not changes_in_flight()
     try:
         for i in missing:
-            found[keys[i]] = metrics.figures(periods[i], places)
+            found[keys[i]] = (
+                metrics.trend_figures(periods[i], places, only[i])
+                if only[i]
+                else metrics.figures(periods[i], places)
+            )
             storing = storing and data_version() == version
             if storing:
                 cache.set(keys[i], found[keys[i]], TIMEOUT)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -150,8 +150,11 @@ def _sums(queryset: QuerySet[Any], path: str, column: str) -> dict[int, int]:
 RESIDENT_LOCALITY = "resident__neighbourhood__locality"
 
 
-def lac_counts(period: Period) -> dict[str, tuple[dict[int, int], bool]]:
-    """Local Area Coordination: each measure per locality id, and whether it counts people."""
+def lac_counts(
+    period: Period, names: Collection[str] | None = None
+) -> dict[str, tuple[dict[int, int], bool]]:
+    """Local Area Coordination: each measure (or those named) per locality id, and whether it
+    counts people."""
     since, until = period.since(), period.until()
     conversations = Conversation.objects.filter(held_at__gte=since, held_at__lt=until)
     sessions = DropInSession.objects.filter(
@@ -166,13 +169,18 @@ def lac_counts(period: Period) -> dict[str, tuple[dict[int, int], bool]]:
     introductions = Introduction.objects.filter(
         introduced_on__gte=period.start, introduced_on__lte=period.end
     )
+    measures: dict[str, tuple[Callable[[], dict[int, int]], bool]] = {
+        "introductions": (lambda: _counts(introductions, RESIDENT_LOCALITY), True),
+        "conversations": (lambda: _counts(conversations, RESIDENT_LOCALITY), False),
+        "drop_in_sessions": (lambda: _counts(sessions, "locality"), False),
+        "drop_in_headcount": (lambda: _sums(sessions, "locality", "headcount"), False),
+        "connections_made": (lambda: _counts(made, RESIDENT_LOCALITY), True),
+        "connections_kept": (lambda: _counts(kept, RESIDENT_LOCALITY), True),
+    }
     return {
-        "introductions": (_counts(introductions, RESIDENT_LOCALITY), True),
-        "conversations": (_counts(conversations, RESIDENT_LOCALITY), False),
-        "drop_in_sessions": (_counts(sessions, "locality"), False),
-        "drop_in_headcount": (_sums(sessions, "locality", "headcount"), False),
-        "connections_made": (_counts(made, RESIDENT_LOCALITY), True),
-        "connections_kept": (_counts(kept, RESIDENT_LOCALITY), True),
+        name: (count(), identifying)
+        for name, (count, identifying) in measures.items()
+        if names is None or name in names
     }
 
 
@@ -389,27 +397,38 @@ def figures(
     """The figures of each locality asked for (all, by default) and then the borough's: the
     whole borough, whichever localities are asked for (unless `borough` is False: then the
     localities' alone, and the teams of other localities are not counted at all)."""
-    places = list(localities if localities is not None else Locality.objects.order_by("name"))
+    places = _places(localities)
     if not borough:
         return _figures(period, places, only=[place.pk for place in places])[:-1]
     return _figures(period, places)
 
 
+def trend_figures(
+    period: Period, localities: Iterable[Locality] | None, names: Collection[str]
+) -> list[Figures]:
+    """Only the Local Area Coordination counts named, of each locality asked for (all, by
+    default) and then of the borough, as figures() counts them: what a trend needs of its
+    earlier periods, for a small part of figures()' work."""
+    places = _places(localities)
+    result = [Figures(place=place.name, slug=place.slug) for place in places]
+    result.append(Figures(place="Thurrock", slug=BOROUGH))
+    _put_counts(result, places, lac_counts(period, names))
+    return result
+
+
 def _figures(
     period: Period, places: list[Locality], only: list[int] | None = None
 ) -> list[Figures]:
-    counts = {**lac_counts(period), **ilt_counts(period)}
     sources = introductions_by_source(period)
     wellbeing = wellbeing_changes(period)
     mdts = mdt_values(period)
     no_mdts = mdt_values_empty()
     teams, health = wellbeing_team_values(period, only)
     no_teams = wellbeing_team_values_empty()
-    result = []
-    for place in places:
-        figures = Figures(place=place.name, slug=place.slug)
-        for name, (values, identifying) in counts.items():
-            figures.values[name] = Count(values.get(place.pk, 0), identifying)
+    result = [Figures(place=place.name, slug=place.slug) for place in places]
+    borough = Figures(place="Thurrock", slug=BOROUGH)
+    _put_counts([*result, borough], places, {**lac_counts(period), **ilt_counts(period)})
+    for place, figures in zip(places, result, strict=True):
         figures.introductions_by_source = _sources(sources.get(place.pk, {}))
         people, changes = wellbeing.get(place.pk, (0, {n: [] for n in WELLBEING_FIELDS}))
         figures.values["wellbeing_people"] = Count(people)
@@ -417,10 +436,6 @@ def _figures(
         figures.values.update(teams.get(place.pk, no_teams))
         figures.health_rates = health.get(place.pk, [])
         figures.wellbeing_change = _changes(changes)
-        result.append(figures)
-    borough = Figures(place="Thurrock", slug=BOROUGH)
-    for name, (values, identifying) in counts.items():
-        borough.values[name] = Count(sum(values.values()), identifying)
     totals: dict[str, int] = defaultdict(int)
     for per_source in sources.values():
         for source, n in per_source.items():
@@ -435,8 +450,22 @@ def _figures(
     borough.values.update(mdts.get(None, no_mdts))
     borough.values.update(teams.get(None, no_teams))
     borough.health_rates = health.get(None, [])
-    result.append(borough)
-    return result
+    return [*result, borough]
+
+
+def _places(localities: Iterable[Locality] | None) -> list[Locality]:
+    return list(localities if localities is not None else Locality.objects.order_by("name"))
+
+
+def _put_counts(
+    result: list[Figures], places: list[Locality], counts: Mapping[str, tuple[dict[int, int], bool]]
+) -> None:
+    """Each count into each place's figures, and their sum over every locality into the
+    borough's (the last)."""
+    for name, (values, identifying) in counts.items():
+        for place, figures in zip(places, result, strict=False):
+            figures.values[name] = Count(values.get(place.pk, 0), identifying)
+        result[-1].values[name] = Count(sum(values.values()), identifying)
 
 
 def _sources(counts: Mapping[str, int]) -> dict[str, Count]:

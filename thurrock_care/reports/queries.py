@@ -35,7 +35,10 @@ def with_trends(period: Period, localities: Iterable[Locality]) -> list[dict[str
     periods = [period]
     while len(periods) < TREND_PERIODS:
         periods.insert(0, periods[0].previous())
-    history = figures_cache.figures_for(periods, places)
+    # The period and the one before it in full (the table compares them); the earlier ones only
+    # for the trend's counts, a small part of the work.
+    trend_only = {earlier: TREND_MEASURES for earlier in periods[:-2]}
+    history = figures_cache.figures_for(periods, places, counts=trend_only)
     labels = {name: label for name, label in metrics.MEASURES}
     ticks, short = [p.label for p in periods], [p.short_label for p in periods]
     drawing, tables = [], []
