@@ -10,9 +10,9 @@ A provider is a function `(resident_id, user)` that returns the resident's entri
 kind as a QuerySet shaped by `rows(queryset, at=…, title=…, …)` into the columns every
 provider shares (or a list of such QuerySets, or None when this user is shown none). The
 registry puts every provider's query into one SQL `UNION ALL`, ordered by `at` newest first,
-and reads one page of it: a page of the timeline is two queries (a COUNT for the pages, and
-the page), however many entries or providers there are. Filtering by kind leaves the other
-providers out of the union.
+and reads one page of it, with the number of entries in the same query: a page of the
+timeline is one query, however many entries or providers there are. Filtering by kind leaves
+the other providers out of the union.
 
 The timeline is shown only on the resident's page, behind the need-to-know gate; a provider
 still decides what *this* user may read: `shown_to` leaves a whole kind out for a role (its
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 PER_PAGE = 20
 PAGE_PARAMETER = "timeline_page"
+MAX_PAGE = 10**9  # more pages than any resident's timeline will ever have
 
 # The columns of every provider's rows, in this order (a UNION matches columns by position).
 # Prefixed so that they never clash with a model's own field names.
@@ -223,9 +224,10 @@ def page(
     per_page: int = PER_PAGE,
 ) -> Page:
     """One page of the resident's timeline (the first for anything that is not a page
-    number, the last for a number past it), its entries as `Entry`: two queries."""
+    number, the last for a number past it), its entries as `Entry`: one query (more only for
+    a number past the last page)."""
     found = entries(resident_id=resident_id, user=user, kinds=kinds)
-    rows = [] if found is None else cast(Any, _Compiled(found))  # a count() and slices: enough
+    rows: Any = [] if found is None else _Compiled(found, per_page=per_page, number=number)
     paginator: Paginator[Any] = Paginator(rows, per_page)
     result = paginator.get_page(number)
     by_kind = {provider.kind: provider for provider in _providers.values()}
@@ -234,13 +236,21 @@ def page(
 
 
 class _Compiled:
-    """The union, compiled to SQL once for both of a page's queries (its COUNT and its rows):
-    compiling a union of many providers' expressions is most of a page's cost, not running it.
-    """
+    """The union, compiled to SQL once (compiling a union of many providers' expressions is
+    most of a page's cost, not running it), newest first. What a paginator asks of it, its
+    count() and then a slice, is one query: the page asked for, read with the number of all
+    the entries beside each row (a window count). A number past the last page costs a COUNT
+    more, and then the last page."""
 
-    def __init__(self, union: QuerySet[Any]) -> None:
-        self.sql, self.params = union.query.sql_with_params()
+    ORDER = f'ORDER BY "{_COLUMNS["at"]}" DESC, "{_KIND}", "{_COLUMNS["object_id"]}" DESC'
+
+    def __init__(self, union: QuerySet[Any], *, per_page: int, number: int | str | None) -> None:
+        self.sql, self.params = union.order_by().query.sql_with_params()
         self.connection = connections[union.db]
+        self.per_page = per_page
+        self.start = (_page_number(number) - 1) * per_page  # where the page asked for starts
+        self.rows: list[dict[str, Any]] | None = None  # that page's rows, once read
+        self.total: int | None = None
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         with self.connection.cursor() as cursor:
@@ -248,15 +258,44 @@ class _Compiled:
             return [column.name for column in cursor.description], cursor.fetchall()
 
     def count(self) -> int:
-        _, found = self._fetch(f"SELECT COUNT(*) FROM ({self.sql}) AS entries", self.params)
-        return int(found[0][0])
+        if self.total is None:
+            names, found = self._fetch(
+                f"SELECT *, COUNT(*) OVER () FROM ({self.sql}) AS entries {self.ORDER}"
+                " LIMIT %s OFFSET %s",
+                (*self.params, self.per_page, self.start),
+            )
+            self.rows = [dict(zip(names[:-1], row[:-1], strict=True)) for row in found]
+            if found:
+                self.total = int(found[0][-1])
+            elif self.start == 0:
+                self.total = 0
+            else:  # past the last page: the paginator asks for the last one instead
+                _, [(total,)] = self._fetch(
+                    f"SELECT COUNT(*) FROM ({self.sql}) AS entries", self.params
+                )
+                self.total = int(total)
+        return self.total
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         start, stop = window.start or 0, window.stop
+        if self.total is not None and start >= self.total:
+            return []
+        if self.rows is not None and start == self.start and stop - start <= self.per_page:
+            return self.rows[: stop - start]
         names, found = self._fetch(
-            f"{self.sql} LIMIT %s OFFSET %s", (*self.params, stop - start, start)
+            f"SELECT * FROM ({self.sql}) AS entries {self.ORDER} LIMIT %s OFFSET %s",
+            (*self.params, stop - start, start),
         )
         return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _page_number(number: int | str | None) -> int:
+    """The page a paginator's get_page(number) shows, if it is not past the last (a number
+    beyond any timeline is kept within what the database's OFFSET takes)."""
+    try:
+        return min(max(int(cast(Any, number)), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _entry(row: dict[str, Any], provider: Provider) -> Entry:

@@ -77,7 +77,7 @@ def test_entries_from_every_provider_are_merged_newest_first(only, practitioner)
     assert [e.kind for e in only_two] == ["c", "a", "a"]
 
 
-def test_a_page_is_two_queries_whatever_the_number_of_providers_or_entries(only, practitioner):
+def test_a_page_is_one_query_whatever_the_number_of_providers_or_entries(only, practitioner):
     resident = ResidentFactory()
     for i in range(30):
         write(resident, practitioner, ["about_me", "what_matters", "strengths"][i % 3], "x", i)
@@ -93,7 +93,7 @@ def test_a_page_is_two_queries_whatever_the_number_of_providers_or_entries(only,
     only("b", "Matters", stories("what_matters"))
     only("c", "Strengths", stories("strengths"))
     three = queries_for_a_page()
-    assert one == three == 2  # a COUNT for the pages, and the page
+    assert one == three == 1  # the page, with the number of entries beside each row
 
 
 def test_a_provider_leaves_out_what_a_user_may_not_read(only, personas):
@@ -117,7 +117,43 @@ def test_links_are_made_without_a_query(only, practitioner):
     with CaptureQueriesContext(connection) as queries:
         page = timeline.page(resident_id=resident.pk, user=practitioner)
     assert page[0].link == f"/stories/{entry.pk}/"
-    assert len(queries) == 2
+    assert len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "shown", "queries"),
+    [
+        (None, 1, 1), ("1", 1, 1), ("2", 2, 1), (3, 3, 1), ("3", 3, 1),  # the last: 5 entries
+        ("4", 3, 3), ("99999999999999999999", 3, 3),  # past the last: a COUNT, then the last
+        ("0", 3, 2), ("-1", 3, 2), ("two", 1, 1), ("", 1, 1), ("2.5", 1, 1), ("\u0662", 2, 1),
+    ],
+)  # fmt: skip
+def test_every_page_number_shows_the_page_a_paginator_would(
+    only, practitioner, number, shown, queries
+):
+    """Whatever is asked for: the page Django's paginator shows for it (the first for what is
+    not a number, the last for a number past it or below one), with the right entries and
+    the number of all of them."""
+    only("a", "About", stories("about_me"))
+    resident = ResidentFactory()
+    for i in range(25):
+        write(resident, practitioner, "about_me", f"entry {i}", i)
+    with CaptureQueriesContext(connection) as captured:
+        page = timeline.page(resident_id=resident.pk, user=practitioner, number=number, per_page=10)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 25, 3)
+    newest_first = [f"entry {i}" for i in range(25)]
+    assert [e.text for e in page] == newest_first[(shown - 1) * 10 : shown * 10]
+    assert len(captured) == queries
+
+
+@pytest.mark.parametrize(("number", "queries"), [(None, 1), ("3", 2)])
+def test_an_empty_timeline_has_one_empty_page(only, practitioner, number, queries):
+    only("a", "About", stories("about_me"))
+    resident = ResidentFactory()
+    with CaptureQueriesContext(connection) as captured:
+        page = timeline.page(resident_id=resident.pk, user=practitioner, number=number)
+    assert (list(page), page.number, page.paginator.count) == ([], 1, 0)
+    assert len(captured) == queries  # nothing on page 3: a COUNT says there is nothing
 
 
 def test_a_kind_is_registered_once(only):
