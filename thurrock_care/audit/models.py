@@ -68,7 +68,7 @@ class Event(models.Model):
     action = models.CharField(max_length=30, choices=Action.choices)
     # The resident the event is about, by id: the trail outlives any record and never blocks
     # a change to it (no foreign key).
-    resident_id = models.BigIntegerField(null=True, db_index=True)
+    resident_id = models.BigIntegerField(null=True)  # indexed by audit_resident_at, first
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.BigIntegerField(null=True)
     reason = models.TextField(blank=True)
