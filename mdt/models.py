@@ -100,8 +100,14 @@ class Mdt(models.Model):
     class Meta:
         verbose_name = "MDT"
         indexes = [
-            models.Index(fields=["locality", "status"]),
-            # The board's latest closed MDTs, read in order (mdt/queries.py board).
+            # The board's open MDTs, read in order (mdt/queries.py board): only the open ones,
+            # however many have closed over the years.
+            models.Index(
+                fields=["locality", "deadline", "id"],
+                name="mdt_board_open",
+                condition=~Q(status="closed"),
+            ),
+            # The board's latest closed MDTs, read in order; and any locality's by status.
             models.Index(
                 fields=["locality", "status", "-closed_at", "-id"], name="mdt_board_closed"
             ),

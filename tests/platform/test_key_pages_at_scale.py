@@ -253,7 +253,8 @@ def test_no_key_page_reads_a_big_table_by_a_sequential_scan(borough):
 
 def test_the_board_reads_the_gate_for_its_mdts_only(borough):
     """The need-to-know gate is checked for the locality's MDTs in hand, never by listing every
-    resident the coordinator may see, and the latest closed MDTs are read in index order."""
+    resident the coordinator may see; the open MDTs and the latest closed ones are read in
+    index order."""
     coordinator = (
         User.objects.filter(role=Role.COORDINATOR, localities__isnull=False).order_by("pk").first()
     )
@@ -267,6 +268,8 @@ def test_the_board_reads_the_gate_for_its_mdts_only(borough):
     for plan in plans:
         scans = {n.get("Relation Name") for n in plan_nodes(plan) if n["Node Type"] == "Seq Scan"}
         assert "localities_resident" not in scans, plan
+    opened = {n.get("Index Name") for n in plan_nodes(plans[0])}
+    assert "mdt_board_open" in opened, plans[0]
     closed = {n.get("Index Name") for n in plan_nodes(plans[1])}
     assert "mdt_board_closed" in closed, plans[1]
     # And it shows what it did: the open MDTs, the latest closed ones.
