@@ -187,6 +187,10 @@ def test_the_history_comes_in_pages_keeping_the_filter(client, coordinator):
     # Anything that is not a page number is the first page; a number past the end, the last.
     assert titles(detail(client, resident, timeline_page="x").text)[0] == "Consent to share given"
     assert len(titles(detail(client, resident, timeline_page="99").text)) == 6
+    for huge in ["9" * 40, "-5", "\u0662", "1e9", "0x2"]:  # never a 500, always a page
+        response = detail(client, resident, timeline_page=huge)
+        assert response.status_code == 200
+        assert len(titles(response.text)) in (6, timeline.PER_PAGE), huge
 
 
 def test_a_resident_with_no_history_yet(client, coordinator):
