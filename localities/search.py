@@ -15,7 +15,6 @@ from django.db.models.functions import Greatest
 
 from localities.models import (
     CompactName,
-    NameWords,
     PostcodeDistrict,
     Resident,
     ResidentQuerySet,
@@ -238,10 +237,10 @@ def exact_word(residents: ResidentQuerySet, query: Query) -> ResidentQuerySet | 
     order (from the index of words); None for a name of several words."""
     if not query.name or " " in query.name:
         return None
-    return (
-        residents.alias(words=NameWords("search_name"))
-        .filter(words__contains=[query.name])
-        .order_by("full_name", "id")
+    # Ordered by the word's own copy of the name (the same order as the residents' full_name
+    # and id), so that a page is read from the index of words in order (ResidentWord).
+    return residents.filter(words__word=query.name).order_by(
+        "words__full_name", "words__resident_id"
     )
 
 

@@ -13,7 +13,7 @@ from itertools import accumulate
 from django.db import connection
 from django.utils import timezone
 
-from localities.models import Neighbourhood, Resident
+from localities.models import Neighbourhood, Resident, ResidentWord
 from localities.search import search_name
 
 # Common surnames in England, commonest first; picked with weights 1/(rank + 8), so that over
@@ -166,5 +166,8 @@ def load(count: int, *, seed: int, created_by_id: int, now: datetime | None = No
         with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in made:
                 copy.write_row(row)
+        # Their name words (the trigger that writes them is off while the generator loads).
+        cursor.execute("SELECT localities_fill_resident_words()")
         cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"ANALYZE {ResidentWord._meta.db_table}")
     return count

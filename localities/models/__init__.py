@@ -37,6 +37,7 @@ from localities.models.residents import (
     PostcodeDistrict,
     Resident,
     ResidentQuerySet,
+    ResidentWord,
     StoryEntry,
     StorySection,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "PostcodeDistrict",
     "Resident",
     "ResidentQuerySet",
+    "ResidentWord",
     "StoryEntry",
     "StorySection",
 ]

@@ -52,8 +52,8 @@ class CompactName(Func):
 
 
 class NameWords(Func):
-    """The words of a search name, as an array ("harry keldon" → {harry,keldon}). Indexed, for
-    the people with exactly this word in their name: many, for a common surname."""
+    """The words of a search name, as an array ("harry keldon" → {harry,keldon}). Was indexed
+    (migration 0007); ResidentWord holds them now."""
 
     template = "STRING_TO_ARRAY(%(expressions)s, ' ')"
     output_field = ArrayField(models.TextField())
@@ -150,7 +150,6 @@ class Resident(models.Model):
                 name="resident_compact_name_trgm",
                 fastupdate=False,
             ),
-            GinIndex(NameWords("search_name"), name="resident_name_words", fastupdate=False),
             models.Index(
                 PostcodeDistrict("postcode"), F("full_name"), F("id"), name="resident_district_name"
             ),
@@ -191,6 +190,29 @@ class Resident(models.Model):
         """Enough of the postcode to tell two people apart without giving the address."""
         outward, _, inward = self.postcode.partition(" ")
         return f"{outward} {inward[:1]}" if inward else outward
+
+
+class ResidentWord(models.Model):
+    """Each word of a resident's search name, beside the name residents are listed by: the
+    people with exactly one word in their name ("smith") are read from its index a page at a
+    time in name order, not all gathered and sorted (docs/performance.md). Written by a
+    trigger on the residents' table (migration 0010) whenever a search name or full name is
+    written, whatever writes it; never by the application."""
+
+    word = models.TextField()
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="words")
+    full_name = models.CharField(max_length=200)  # the resident's, as ordered by
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["word", "full_name", "resident"], name="resident_word_order")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "word"], name="resident_word_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class StorySection(models.TextChoices):

@@ -27,6 +27,7 @@ from localities.models import (
     Organisation,
     PossibleDuplicate,
     Resident,
+    ResidentWord,
     StoryEntry,
     StorySection,
 )
@@ -472,15 +473,15 @@ def mark_different_people(
 
 
 def _resident_relations() -> list[tuple[type[models.Model], str]]:
-    """Every foreign key to Resident in every app, except the merge bookkeeping itself, as
-    (model, field name): rows added by a later app move with a merge without this code
-    knowing about that app."""
+    """Every foreign key to Resident in every app, except the merge bookkeeping itself and the
+    words of each record's own name (a trigger keeps them), as (model, field name): rows added
+    by a later app move with a merge without this code knowing about that app."""
     return [
         (cast(type[models.Model], relation.related_model), relation.field.name)
         for relation in Resident._meta.related_objects
         if isinstance(relation, models.ManyToOneRel)
         and not relation.many_to_many
-        and relation.related_model not in (Merge, Resident, PossibleDuplicate)
+        and relation.related_model not in (Merge, Resident, PossibleDuplicate, ResidentWord)
     ]
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from introductions.models import Conversation, DropInSession, Introduction, IntroductionHolder
-from localities.models import Membership, Organisation, Resident
+from localities.models import Membership, Organisation, Resident, ResidentWord
 from localities.search import search_name
 from mdt.models import Mdt, MdtAction
 from tests.conftest import ensure_reference_data
@@ -126,6 +126,13 @@ def test_derived_columns_are_what_the_services_compute(generated):
         "full_name", "preferred_name", "search_name"
     ):
         assert stored == search_name(full_name, preferred)
+    # Each resident's name words, as the trigger writes them (it is off while loading).
+    expected = {
+        (pk, word, full_name)
+        for pk, full_name, stored in Resident.objects.values_list("pk", "full_name", "search_name")
+        for word in stored.split()
+    }
+    assert set(ResidentWord.objects.values_list("resident", "word", "full_name")) == expected
     # A visit's planned day is its start's day in the UK; an introduction's holder works in
     # the resident's locality and holds it in the holders' history too.
     uk = ZoneInfo("Europe/London")

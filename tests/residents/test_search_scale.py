@@ -53,7 +53,7 @@ def test_every_kind_of_search_uses_an_index_at_medium_scale(practitioner):
     typo = rare.full_name[:-2] + rare.full_name[-1] + rare.full_name[-2]  # last letters swapped
     kinds = {
         "rare full name": (rare.full_name, "resident_search_name_trgm", rare),
-        "commonest surname": (commonest, "resident_name_words", None),
+        "commonest surname": (commonest, "resident_word_order", None),
         "rare surname": (rare.full_name.split()[-1], "resident_search_name_trgm", rare),
         "typo": (typo, "resident_search_name_trgm", rare),
         "name without its space": (rare.full_name.replace(" ", ""), "resident_compact_name_trgm",
